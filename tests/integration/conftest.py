@@ -1,0 +1,64 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The lab as a session fixture: started if it is not up, stopped at the end only if we started it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+COLLECTIONS = REPO / ".venv" / "collections"
+
+
+def _lab(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tests.lab", *args], cwd=REPO, capture_output=True, text=True,
+                          check=check, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def lab() -> Any:
+    """The lab's `env --json` document (engines, stores, TLS files)."""
+    import json
+
+    started = False
+    if _lab("status", check=False).returncode != 0:
+        proc = _lab("up", check=False)
+        if proc.returncode != 0:
+            pytest.fail(f"the lab did not come up:\n{proc.stdout}\n{proc.stderr}")
+        started = True
+    env = json.loads(_lab("env", "--json").stdout)
+    yield env
+    if started and os.environ.get("DOCKYARD_KEEP_LAB") != "1":
+        _lab("down", check=False)
+
+
+@pytest.fixture(scope="session")
+def lab_control():
+    """Stop/start single engines for failure tests: lab_control('stop-engine', 'node-2')."""
+    def control(command: str, name: str) -> None:
+        _lab(command, name)
+
+    return control
+
+
+@pytest.fixture(scope="session")
+def ansible_env(lab) -> dict[str, str]:
+    """Environment for ansible / ansible-playbook / ansible-inventory runs against the lab."""
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+        "DOCKER_TLS_VERIFY": "1",
+        "DOCKER_CERT_PATH": lab["tls"]["cert_path"],
+        "DOCKER_HOST": lab["engines"][0]["docker_host"],
+        "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+    })
+    if lab.get("consul"):
+        env["CONSUL_HTTP_ADDR"] = lab["consul"]
+    return env
+

@@ -1,0 +1,16 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Small helpers for integration tests' own assertions (never used by the code under test)."""
+from __future__ import annotations
+
+
+def engine_client(lab: dict, name: str, timeout: int = 10):
+    """A docker SDK client to one lab engine over TLS (for assertions, not for the code under test)."""
+    import docker
+
+    engine = next(e for e in lab["engines"] if e["name"] == name)
+    tls = docker.tls.TLSConfig(client_cert=(lab["tls"]["client_cert"], lab["tls"]["client_key"]),
+                               ca_cert=lab["tls"]["ca_path"], verify=True)
+    cli = docker.APIClient(base_url="https://" + engine["addr"], tls=tls, version="1.41", timeout=timeout)
+    cli.trust_env = False  # see tests/lab/README.md: REQUESTS_CA_BUNDLE trap
+    return cli

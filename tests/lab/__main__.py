@@ -1,0 +1,96 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""python -m tests.lab up|down|status|env|stop-engine|start-engine"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from . import LabError, core
+from .config import DEFAULT_LABELS_FILE, LabConfig, load_labels
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tests.lab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="start (or complete) the lab; idempotent")
+    up.add_argument("--engines", type=int, default=3, help="number of Docker engines (default 3)")
+    up.add_argument("--labels", type=Path, default=DEFAULT_LABELS_FILE, help="YAML file with engine labels")
+    for store, port in (("consul", 8500), ("etcd", 2379), ("zookeeper", 2181)):
+        up.add_argument(f"--no-{store}", action="store_true", help=f"do not start {store}")
+        up.add_argument(f"--{store}-port", type=int, default=port, help=f"{store} port on 127.0.0.1")
+    sub.add_parser("down", help="stop and remove everything the lab made; safe to run twice")
+    status = sub.add_parser("status", help="what runs and whether it answers")
+    status.add_argument("--json", action="store_true")
+    env = sub.add_parser("env", help="connection details for tests, demo and benchmarks")
+    env.add_argument("--json", action="store_true")
+    for name in ("stop-engine", "start-engine"):
+        cmd = sub.add_parser(name, help=f"{name.split('-')[0]} one engine's dockerd (failure tests)")
+        cmd.add_argument("name")
+    return parser
+
+
+def _exports(env: dict) -> str:
+    first = env["engines"][0]
+    values = {
+        "DOCKER_HOST": first["docker_host"],
+        "DOCKER_TLS_VERIFY": "1",
+        "DOCKER_CERT_PATH": env["tls"]["cert_path"],
+        "SWARM_NODES": ",".join(e["addr"] for e in env["engines"]),
+        "LAB_ENGINES": " ".join(e["name"] for e in env["engines"]),
+    }
+    if env.get("consul"):
+        values["CONSUL_HTTP_ADDR"] = env["consul"]
+    if env.get("etcd"):
+        values["ETCD_ENDPOINTS"] = env["etcd"]
+    if env.get("zookeeper"):
+        values["ZOOKEEPER_HOSTS"] = env["zookeeper"]
+    return "\n".join(f"export {k}={shlex.quote(v)}" for k, v in values.items())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "up":
+            cfg = LabConfig(engines=load_labels(args.labels, args.engines),
+                            consul=not args.no_consul, etcd=not args.no_etcd, zookeeper=not args.no_zookeeper,
+                            consul_port=args.consul_port, etcd_port=args.etcd_port,
+                            zookeeper_port=args.zookeeper_port)
+            core.up(cfg)
+        elif args.command == "down":
+            core.down()
+        elif args.command == "status":
+            result = core.status(None)
+            if args.json:
+                print(json.dumps(result, indent=2, sort_keys=True))
+            elif not result["up"]:
+                print("lab is down" + (f"; leftovers: {result['leftovers']}" if any(result["leftovers"].values())
+                                       else ""))
+            else:
+                for e in result["engines"]:
+                    state = f"ok, {e['containers']} containers, {e['labels']}" if e["ok"] else e["error"]
+                    print(f"{e['name']:<10} {e['addr']:<18} {state}")
+                for s in result["stores"]:
+                    print(f"{s['name']:<10} {s['endpoint']:<18} {'ok' if s['ok'] else s.get('error')}")
+            return 0 if result.get("healthy") else 3
+        elif args.command == "env":
+            env = core.env()
+            print(json.dumps(env, indent=2, sort_keys=True) if args.json else _exports(env))
+        elif args.command == "stop-engine":
+            print(f"{args.name}: {'stopped' if core.stop_engine(args.name) else 'was not running'}")
+        elif args.command == "start-engine":
+            core.start_engine(args.name)
+            print(f"{args.name}: running")
+    except LabError as exc:
+        print(f"lab: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
