@@ -1,0 +1,82 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Why no node fits: replay the chain in classic order and count what each step removed.
+
+Only run after the fast path found no node, so its cost does not matter; the order
+matters, because users read the message top-down as classic Swarm printed it.
+"""
+from __future__ import annotations
+
+from typing import Any, List, Sequence, Tuple
+
+from .errors import FILTER_FAILED, NO_HEALTHY_NODE, FilterStep, SchedulingError
+from .filters import NO_HEALTHY_NODE as NO_HEALTHY_MESSAGE
+from .model import Node
+
+UNABLE = "Unable to find a node that satisfies the following conditions"
+HEALTH = "health"
+SHOWN_NODES = 5
+
+FilterChecks = Tuple[str, Any, List[Any]]  # (registered name, filter, checks)
+
+
+def diagnose(chain: Sequence[FilterChecks], nodes: Sequence[Node]) -> SchedulingError:
+    """The error for a chain that leaves no node, in classic wording plus counts."""
+    remaining: List[Node] = list(nodes)
+    steps: List[FilterStep] = []
+    quiet: List[bool] = []
+    culprit = None
+    last_removed: List[Node] = []
+    for name, flt, checks in chain:
+        before = len(remaining)
+        for check in checks:
+            kept = [n for n in remaining if check.keep(n)]
+            if not kept:
+                culprit, last_removed = check, remaining
+            remaining = kept
+            if not remaining:
+                break
+        steps.append(FilterStep(name, tuple(c.text for c in checks), before, len(remaining)))
+        quiet.append(bool(getattr(flt, "quiet", False)))
+        if not remaining:
+            break
+    if remaining or culprit is None:
+        return SchedulingError(UNABLE + "\n" + "\n".join(_lines(steps, quiet)) +
+                               "\nthe filters disagreed between runs; no node passed all of them",
+                               kind=FILTER_FAILED, steps=steps)
+    failing = steps[-1].filter
+    if failing == HEALTH:
+        return SchedulingError(NO_HEALTHY_MESSAGE, kind=NO_HEALTHY_NODE, filter=HEALTH,
+                               expression=culprit.text, steps=steps,
+                               removed_nodes=[n.name for n in last_removed])
+    lines = [UNABLE] + _lines(steps, quiet)
+    lines.append("%s %s removed the last %s: %s" % (
+        failing, culprit.text, _count(len(last_removed)), _reasons(culprit, last_removed)))
+    return SchedulingError("\n".join(lines), kind=FILTER_FAILED, filter=failing,
+                           expression=culprit.text, steps=steps,
+                           removed_nodes=[n.name for n in last_removed])
+
+
+def _lines(steps: Sequence[FilterStep], quiet: Sequence[bool]) -> List[str]:
+    """One line per filter; classic omitted filters without conditions (and so do we,
+    unless they removed nodes, which classic did not tell)."""
+    lines = []
+    for step, is_quiet in zip(steps, quiet):
+        if step.removed == 0 and (is_quiet or not step.conditions):
+            continue
+        label = " ".join(step.conditions) or step.filter
+        lines.append("[%s] removed %d of %s" % (label, step.removed, _count(step.before)))
+    return lines
+
+
+def _reasons(check: Any, nodes: Sequence[Node]) -> str:
+    why = getattr(check, "why", None)
+    parts = []
+    for node in nodes[:SHOWN_NODES]:
+        parts.append("%s (%s)" % (node.name, why(node)) if why else node.name)
+    more = len(nodes) - SHOWN_NODES
+    return ", ".join(parts) + (" and %d more" % more if more > 0 else "")
+
+
+def _count(number: int) -> str:
+    return "%d node%s" % (number, "" if number == 1 else "s")

@@ -1,0 +1,56 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a filter is: a named list of node predicates ("checks") built from the request.
+
+Filters only describe conditions; they never see the whole candidate list. That is
+what lets the scheduler run cheap, selective checks first (the surviving set does not
+depend on the order) and still explain a failure in classic chain order.
+"""
+from __future__ import annotations
+
+from typing import Callable, List, Optional
+
+from ..model import Node, Request
+
+COST_NODE = 0        # reads node fields and labels only
+COST_CUSTOM = 1      # default for registered filters
+COST_SELECTIVE = 2   # scans containers/images, usually keeps few nodes (affinity ==, dependency)
+COST_CONTAINERS = 3  # scans containers, usually keeps most nodes (ports, anti-affinity)
+
+Keep = Callable[[Node], bool]
+Why = Callable[[Node], str]
+
+
+class Check:
+    """One condition: keep(node) is True when the node satisfies it.
+
+    text is how the condition is shown in errors (classic GetFilters wording),
+    cost orders evaluation (lower first), why(node) optionally says in a few
+    words why a node was removed (shown for the condition that removed the last nodes).
+    """
+
+    __slots__ = ("text", "keep", "cost", "why")
+
+    def __init__(self, text: str, keep: Keep, cost: int = COST_CUSTOM, why: Optional[Why] = None) -> None:
+        self.text = text
+        self.keep = keep
+        self.cost = cost
+        self.why = why
+
+    def __repr__(self) -> str:
+        return "Check(%r)" % self.text
+
+
+class Filter:
+    """Base class of filters. Subclasses set name and implement checks.
+
+    checks(request, soft) returns the conditions for this request; soft is True
+    in the first pass, when soft (==~/!=~) expressions are evaluated too.
+    quiet filters are listed in errors only when they removed nodes.
+    """
+
+    name = ""
+    quiet = False
+
+    def checks(self, request: Request, soft: bool) -> List[Check]:
+        raise NotImplementedError

@@ -1,0 +1,52 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""constraint: match node attributes, node (id or name) and engine labels.
+
+A missing label is the empty string, as in classic Swarm: key!=x keeps nodes
+without the label, key==* keeps every node, key==x* and key==/x/ keep none
+of them.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from ..expressions import EQ, Expression
+from ..model import Node, Request
+from ..validation import label_text
+from .base import COST_NODE, Check, Filter, Keep
+
+NODE_KEY = "node"
+
+
+class ConstraintFilter(Filter):
+    name = "constraint"
+
+    def checks(self, request: Request, soft: bool) -> List[Check]:
+        return [Check(e.text, _keep(e), COST_NODE, _why(e))
+                for e in request.constraints if soft or not e.soft]
+
+
+def _keep(expr: Expression) -> Keep:
+    if expr.key == NODE_KEY:
+        return lambda node: expr.accepts((node.id, node.name))
+    key = expr.key
+    match = expr.match
+    wanted = expr.operator == EQ
+
+    def keep(node: Node) -> bool:
+        value = node.labels.get(key, "")
+        if value.__class__ is not str:
+            value = label_text(value)
+        return bool(match(value)) is wanted
+    return keep
+
+
+def _why(expr: Expression):
+    if expr.key == NODE_KEY:
+        return lambda node: "node is %s (id %s)" % (node.name, node.id)
+
+    def why(node: Node) -> str:
+        if expr.key in node.labels:
+            return "%s=%s" % (expr.key, node.label(expr.key))
+        return "%s is not set" % expr.key
+    return why

@@ -1,0 +1,73 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""schedule(): filter the nodes, rank the survivors; soft rules first, then without them.
+
+The checks of all filters run cheapest first (node labels before container scans):
+the set of nodes that pass every check does not depend on the order, and the
+expensive per-container scans then only see the few nodes the labels let through.
+Only a failure replays the chain in classic order, to explain it (explain.py).
+"""
+from __future__ import annotations
+
+from typing import Any, List, Mapping, Optional, Sequence
+
+from .errors import NO_NODES, SchedulingError, describe
+from .explain import FilterChecks, diagnose
+from .filters import COST_CUSTOM
+from .model import Node, Request, build_nodes
+from .registry import DEFAULT_STRATEGY, get_filters, get_strategy
+from .resources import overcommit_ratio
+
+NO_NODES_MESSAGE = "No nodes available in the cluster"
+
+
+def schedule(request: Mapping[str, Any], nodes: Sequence[Mapping[str, Any]],
+             strategy: str = DEFAULT_STRATEGY, filters: Optional[Sequence[str]] = None,
+             overcommit: float = 0.05, seed: Any = None) -> List[str]:
+    """Ids of all nodes that can take ``request``, best first (SPEC section 3).
+
+    ``filters`` None means the classic chain (health, port, containerslots, dependency,
+    affinity, constraint, whitelist); a list replaces it. ``overcommit`` 0.05 lets 5 %
+    more than a node's CPUs/memory be reserved (integer maths, as classic). ``seed``
+    makes the random strategy reproducible. Raises SchedulingError.
+    """
+    chain = get_filters(filters)
+    ranker = get_strategy(strategy)
+    ratio = overcommit_ratio(overcommit)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+        raise SchedulingError("seed must be an integer or a string, got %s" % describe(seed))
+    req = Request(request)
+    views = build_nodes(nodes)
+    if not views:
+        raise SchedulingError(NO_NODES_MESSAGE, kind=NO_NODES)
+    soft = req.soft_expressions
+    if not soft:
+        return _place(req, views, chain, ranker, ratio, seed, soft=False)
+    try:
+        return _place(req, views, chain, ranker, ratio, seed, soft=True)
+    except SchedulingError:
+        pass  # classic: on any error retry once without the soft expressions
+    try:
+        return _place(req, views, chain, ranker, ratio, seed, soft=False)
+    except SchedulingError as exc:
+        exc.soft_dropped = True
+        exc.message += "\nsoft expressions were ignored after the first attempt failed: " + ", ".join(
+            "%s %s" % (e.kind, e.text_soft) for e in soft)
+        exc.args = (exc.message,)
+        raise
+
+
+def _place(req: Request, views: List[Node], chain: Sequence[Any], ranker: Any,
+           ratio: int, seed: Any, soft: bool) -> List[str]:
+    checked: List[FilterChecks] = [(name, flt, list(flt.checks(req, soft))) for name, flt in chain]
+    order = sorted(
+        ((getattr(check, "cost", COST_CUSTOM), position, check)
+         for position, (_, _, checks) in enumerate(checked) for check in checks),
+        key=lambda item: (item[0], item[1]))
+    survivors = views
+    for _, _, check in order:
+        keep = check.keep
+        survivors = [node for node in survivors if keep(node)]
+        if not survivors:
+            raise diagnose(checked, views)
+    return [node.id for node in ranker.rank(req, survivors, ratio, seed)]

@@ -1,0 +1,22 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""binpack: the fullest node that still fits first (highest weight), to keep others free.
+
+Ties: more containers first, then natural order of the name.
+"""
+from __future__ import annotations
+
+from typing import Any, List
+
+from ..model import Node, Request, natural_key
+from ..resources import BINPACK_HEALTH_FACTOR, weigh
+from .base import Strategy
+
+
+class BinpackStrategy(Strategy):
+    name = "binpack"
+
+    def rank(self, request: Request, nodes: List[Node], ratio: int, seed: Any) -> List[Node]:
+        weighted = weigh(request, nodes, ratio, BINPACK_HEALTH_FACTOR)
+        weighted.sort(key=lambda wn: (-wn[0], -wn[1].container_count, natural_key(wn[1].name), wn[1].id))
+        return [node for _, node in weighted]
