@@ -30,6 +30,9 @@ have_cmd ip || need+=(iproute2)
 have_cmd iptables || need+=(iptables)
 have_cmd nsenter || need+=(util-linux)
 have_cmd debootstrap || need+=(debootstrap)
+have_cmd shellcheck || need+=(shellcheck)
+have_cmd git || need+=(git)
+have_cmd curl || need+=(curl)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-system-deps: installing ${need[*]}"

@@ -61,4 +61,3 @@ def ansible_env(lab) -> dict[str, str]:
     if lab.get("consul"):
         env["CONSUL_HTTP_ADDR"] = lab["consul"]
     return env
-

@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     env = sub.add_parser("env", help="connection details for tests, demo and benchmarks")
     env.add_argument("--json", action="store_true")
     for name in ("stop-engine", "start-engine"):
-        cmd = sub.add_parser(name, help=f"{name.split('-')[0]} one engine's dockerd (failure tests)")
+        cmd = sub.add_parser(name, help=f"{name.split('-', maxsplit=1)[0]} one engine's dockerd (failure tests)")
         cmd.add_argument("name")
     return parser
 

@@ -40,7 +40,7 @@ def _key_pem(serialization, key) -> bytes:
 
 def ensure_ca(tls_dir: Path):
     """Create the CA once; later runs reuse it so certificates stay valid across `up`s."""
-    x509, hashes, serialization, ec, _, NameOID = _crypto()
+    x509, hashes, serialization, ec, unused_eku, NameOID = _crypto()
     ca_cert_path, ca_key_path = tls_dir / "ca.pem", tls_dir / "ca-key.pem"
     if ca_cert_path.exists() and ca_key_path.exists():
         key = serialization.load_pem_private_key(ca_key_path.read_bytes(), password=None)

@@ -229,8 +229,7 @@ def engine_by_name(name: str) -> tuple[Engine, dict[str, str]]:
 
 
 def stop_engine(name: str) -> bool:
-    engine, _ = engine_by_name(name)
-    return engines.stop_engine(engine)
+    return engines.stop_engine(engine_by_name(name)[0])
 
 
 def start_engine(name: str) -> None:

@@ -103,7 +103,7 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path |
 
 
 def run(argv: list[str], check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
-    proc = subprocess.run(argv, capture_output=True, text=True)
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if check and proc.returncode != 0:
         raise LabError(f"command failed: {' '.join(argv)}: {proc.stderr.strip() or proc.stdout.strip()}")
     return proc
