@@ -164,7 +164,7 @@ def _star_matcher(value: str) -> Optional[Matcher]:
     if not inner:
         return _always
     if value.startswith("*") and value.endswith("*"):
-        return inner.__contains__
+        return lambda s: inner in s
     if value.endswith("*"):
         return lambda s: s.startswith(inner)
     return lambda s: s.endswith(inner)

@@ -1,0 +1,80 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+"""The fast path (cheap checks first) must select exactly what classic chain order selects."""
+import random
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import (
+    DEFAULT_FILTERS, SchedulingError, schedule)
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.model import Request, build_nodes
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.registry import get_filters
+
+from .helpers import container, node, port
+
+ZONES = ["a", "b", "c"]
+
+
+def random_cluster(rng):
+    nodes = []
+    for i in range(rng.randint(1, 12)):
+        containers = []
+        for j in range(rng.randint(0, 5)):
+            containers.append(container(
+                "%s-%d-%d" % (rng.choice(["web", "db", "cache"]), i, j),
+                state=rng.choice(["running", "exited", "created"]),
+                labels={"tier": rng.choice(["front", "back"])},
+                ports=[port(rng.choice([80, 443, 53]), protocol=rng.choice(["tcp", "udp"]))]
+                if rng.random() < 0.5 else []))
+        labels = {"zone": rng.choice(ZONES)}
+        if rng.random() < 0.3:
+            labels["containerslots"] = str(rng.randint(0, 5))
+        nodes.append(node("n%d" % i, labels, containers=containers, health=rng.choice([0, 67, 100, 100])))
+    return nodes
+
+
+def random_request(rng):
+    request = {"constraints": [], "affinities": [], "ports": [], "whitelists": []}
+    if rng.random() < 0.6:
+        request["constraints"].append("zone%s%s" % (rng.choice(["==", "!=", "==~"]), rng.choice(ZONES)))
+    if rng.random() < 0.5:
+        request["affinities"].append(rng.choice(["container==web*", "container!=db*", "tier==front",
+                                                 "container==~cache*"]))
+    if rng.random() < 0.5:
+        request["ports"].append(port(rng.choice([80, 443, 53]), protocol=rng.choice(["tcp", "udp"])))
+    if rng.random() < 0.2:
+        request["whitelists"].append("node==n0|n1|n2|n3")
+    if rng.random() < 0.2:
+        request["links"] = ["web-0-0"]
+    return request
+
+
+def classic_order(request, nodes, soft):
+    """Reference: every filter in chain order over the whole list."""
+    req = Request(request)
+    survivors = build_nodes(nodes)
+    for _, flt in get_filters(None):
+        for check in flt.checks(req, soft):
+            survivors = [n for n in survivors if check.keep(n)]
+    return {n.id for n in survivors}
+
+
+def test_fast_path_matches_classic_order():
+    rng = random.Random(2026)
+    compared = failures = 0
+    for _ in range(400):
+        nodes = random_cluster(rng)
+        request = random_request(rng)
+        expected = classic_order(request, nodes, soft=True) or classic_order(request, nodes, soft=False)
+        try:
+            got = set(schedule(request, nodes))
+        except SchedulingError:
+            got = set()
+            failures += 1
+        assert got == expected, request
+        compared += 1
+    assert compared == 400 and 20 < failures < 380  # both outcomes exercised
+
+
+def test_default_filters_constant():
+    assert [name for name, _ in get_filters(None)] == list(DEFAULT_FILTERS)
