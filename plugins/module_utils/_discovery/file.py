@@ -1,0 +1,47 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`file://` discovery: one `host:port` per line, re-read on every listing.
+
+Like classic Swarm: `#` starts a comment (full line or inline), blank lines are skipped and a
+line may hold a `[from:to]` range. A bad line is an error naming the file and line number.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.base import Backend
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.url import parse_node_list
+
+
+def parse_cluster_file(text: str, path: str = "<text>") -> List[str]:
+    """Return the addresses a cluster file lists, in file order, without duplicates."""
+    addresses: List[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        content = line.split("#", 1)[0].strip()
+        if not content:
+            continue
+        try:
+            entries = parse_node_list([content])
+        except DiscoveryError as exc:
+            raise DiscoveryError("%s:%d: %s" % (path, number, exc)) from None
+        addresses.extend(entry for entry in entries if entry not in addresses)
+    return addresses
+
+
+class FileBackend(Backend):
+    """Reads the cluster file each time nodes are listed."""
+
+    description = "file:// discovery"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def list_nodes(self) -> List[str]:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise DiscoveryError("Cannot read the discovery file %s: %s." % (self.path, exc.strerror or exc)) from None
+        return parse_cluster_file(text, self.path)

@@ -1,0 +1,154 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The join heartbeat: keep one engine address registered in a discovery store.
+
+What classic `swarm join` did, for a host agent to run: wait a random part of ``delay``,
+register, then refresh every ``heartbeat`` seconds; the store drops the key about ``ttl``
+seconds after the last refresh (``ttl`` must exceed ``heartbeat``). Store errors are logged
+and retried, never fatal. On stop (SIGTERM/SIGINT) the key is removed unless asked not to.
+
+Run it with `python -m ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join
+--advertise 10.0.0.5:2376 consul://127.0.0.1:8500/swarm`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import re
+import signal
+import sys
+import threading
+from typing import Callable, Dict, List, Optional, Sequence
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.addresses import normalize_address
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.backends import open_backend
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.base import Backend, Registration
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
+
+LOG = logging.getLogger("dockyard.swarm.join")
+DEFAULT_HEARTBEAT = 60.0
+DEFAULT_TTL = 180.0
+RETRY_AFTER_FAILURE = 5.0
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")
+UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+# classic `--discovery-opt` names -> our option names
+DISCOVERY_OPTS = {"kv.cacertfile": "discovery_ca_cert", "kv.certfile": "discovery_client_cert",
+                  "kv.keyfile": "discovery_client_key"}
+
+
+def parse_duration(text: str, what: str) -> float:
+    """Seconds from `60`, `60s`, `500ms`, `3m` or `1h` (the forms classic's Go flags took)."""
+    match = DURATION.match(str(text).strip())
+    if not match:
+        raise DiscoveryError("Invalid %s %r: expected a duration such as 20s, 500ms, 3m or a number of seconds." % (what, text))
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def check_timing(heartbeat: float, ttl: float, delay: float = 0.0) -> None:
+    """Reject timings that cannot keep a registration alive (classic's rules)."""
+    if heartbeat < 1:
+        raise DiscoveryError("heartbeat must be at least 1 second, got %s." % heartbeat)
+    if ttl <= heartbeat:
+        raise DiscoveryError("ttl (%ss) must be greater than heartbeat (%ss), e.g. heartbeat 60s and ttl 180s." % (ttl, heartbeat))
+    if delay < 0:
+        raise DiscoveryError("delay must not be negative, got %s." % delay)
+
+
+def run_join_loop(backend: Backend, addr: str, heartbeat: float = DEFAULT_HEARTBEAT, ttl: float = DEFAULT_TTL,
+                  delay: float = 0.0, stop: Optional[threading.Event] = None, max_beats: Optional[int] = None,
+                  deregister_on_exit: bool = True, jitter: Callable[[float, float], float] = random.uniform) -> int:
+    """Register ``addr`` and refresh it until ``stop`` is set (or ``max_beats`` refreshes); return the beats done."""
+    check_timing(heartbeat, ttl, delay)
+    addr = normalize_address(addr, None, "advertise address")
+    if not backend.can_register:
+        backend.register(addr, int(ttl))  # raises the backend's explanation
+    stop = stop or threading.Event()
+    if delay and stop.wait(jitter(0.0, delay)):
+        return 0
+    registration: Optional[Registration] = None
+    beats = 0
+    try:
+        while not stop.is_set():
+            pause = heartbeat
+            try:
+                if registration is None:
+                    registration = backend.register(addr, int(ttl))
+                    LOG.info("registered %s as %s (heartbeat %ss, ttl %ss)", addr, registration.key, heartbeat, ttl)
+                else:
+                    registration.refresh()
+                    LOG.debug("refreshed %s", registration.key)
+            except DiscoveryError as exc:
+                LOG.warning("heartbeat for %s failed, retrying: %s", addr, exc)
+                pause = min(heartbeat, RETRY_AFTER_FAILURE)
+            beats += 1
+            if max_beats is not None and beats >= max_beats:
+                break
+            stop.wait(pause)
+    finally:
+        if registration is not None:
+            try:
+                registration.close(deregister=deregister_on_exit)
+                LOG.info("%s %s", "deregistered" if deregister_on_exit else "stopped heartbeating", addr)
+            except DiscoveryError as exc:
+                LOG.warning("could not deregister %s: %s", addr, exc)
+    return beats
+
+
+def _discovery_opts(items: Sequence[str]) -> Dict[str, str]:
+    params: Dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in DISCOVERY_OPTS:
+            raise DiscoveryError(
+                "Invalid --discovery-opt %r: expected key=value with key one of %s; tokens and passwords come from "
+                "the environment (CONSUL_HTTP_TOKEN, ETCDCTL_USER, SWARM_DISCOVERY_TOKEN ...)." % (item, ", ".join(sorted(DISCOVERY_OPTS)))
+            )
+        params[DISCOVERY_OPTS[key]] = value
+    return params
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="swarm-join", description="Keep a Docker engine registered in discovery.")
+    parser.add_argument("discovery", nargs="?", help="consul://h:8500/<prefix>, etcd://h1,h2/<prefix> or zk://h1,h2/<prefix> "
+                                                    "(default: $SWARM_DISCOVERY)")
+    parser.add_argument("--advertise", "--addr", help="the engine address to register, host:port (default: $SWARM_ADVERTISE)")
+    parser.add_argument("--heartbeat", default="60s", help="refresh period (default 60s)")
+    parser.add_argument("--ttl", default="180s", help="how long the key outlives the last heartbeat (default 180s)")
+    parser.add_argument("--delay", default="0s", help="wait a random time up to this before registering (default 0s)")
+    parser.add_argument("--discovery-opt", action="append", default=[], help="kv.cacertfile=, kv.certfile=, kv.keyfile=")
+    parser.add_argument("--no-deregister", action="store_true", help="on stop, let the key expire instead of removing it")
+    parser.add_argument("--verbose", "-v", action="store_true")
+    return parser
+
+
+def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = None) -> int:
+    """Command-line entry point for host agents; returns the exit status."""
+    environ = dict(os.environ) if environ is None else environ
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s swarm-join %(levelname)s %(message)s", stream=sys.stderr)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    try:
+        source = args.discovery or environ.get("SWARM_DISCOVERY")
+        addr = args.advertise or environ.get("SWARM_ADVERTISE")
+        if not source or not addr:
+            raise DiscoveryError("Both a discovery URL and --advertise host:port are required.")
+        heartbeat = parse_duration(args.heartbeat, "--heartbeat")
+        ttl = parse_duration(args.ttl, "--ttl")
+        delay = parse_duration(args.delay, "--delay")
+        check_timing(heartbeat, ttl, delay)
+        with open_backend(source, _discovery_opts(args.discovery_opt), environ) as backend:
+            run_join_loop(backend, addr, heartbeat, ttl, delay, stop=stop, deregister_on_exit=not args.no_deregister)
+    except DiscoveryError as exc:
+        LOG.error("%s", exc)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Container operations on one engine, for the modules: create (pulling when needed), start,
+stop, remove, inspect, logs.
+
+Each takes a client from ``connect`` and raises ``EngineError`` subclasses whose messages name
+the engine. "Not found" is an answer, not an error, where a module wants to converge
+(inspect returns None, remove/stop return False).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.connection import docker_sdk, engine_addr
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.errors import EngineAPIError, EngineConfigError, explain
+
+PULL_POLICIES = ("missing", "always", "never")
+
+
+def client_addr(client: Any) -> str:
+    """The address of the engine a client talks to, for messages."""
+    return engine_addr(str(getattr(client, "base_url", "engine")))
+
+
+def _status(exc: BaseException) -> Optional[int]:
+    return getattr(getattr(exc, "response", None), "status_code", None)
+
+
+def split_image(image: str) -> Tuple[str, str]:
+    """`repo[:tag]` or `repo@digest` -> (repository, tag or digest); the tag defaults to `latest`."""
+    repository, tag = docker_sdk().utils.parse_repository_tag(image)
+    return repository, tag or "latest"
+
+
+def image_present(client: Any, image: str) -> bool:
+    """Whether the engine has ``image`` locally."""
+    try:
+        client.inspect_image(image)
+    except Exception as exc:
+        if _status(exc) == 404:
+            return False
+        raise explain(exc, client_addr(client)) from None
+    return True
+
+
+def pull_image(client: Any, image: str, auth: Optional[Mapping[str, str]] = None) -> None:
+    """Pull ``image``; ``auth`` is {username, password, serveraddress} (else ~/.docker/config.json)."""
+    repository, tag = split_image(image)
+    addr = client_addr(client)
+    try:
+        for event in client.pull(repository, tag=tag, stream=True, decode=True, auth_config=dict(auth) if auth else None):
+            if isinstance(event, dict) and event.get("error"):
+                raise EngineAPIError("Engine %s could not pull %s: %s" % (addr, image, event["error"]), addr)
+    except EngineAPIError:
+        raise
+    except Exception as exc:
+        raise EngineAPIError("Engine %s could not pull %s: %s" % (addr, image, explain(exc, addr)), addr, _status(exc)) from None
+
+
+def ensure_image(client: Any, image: str, pull: str = "missing", auth: Optional[Mapping[str, str]] = None) -> bool:
+    """Apply a pull policy (missing|always|never); return whether a pull happened."""
+    if pull not in PULL_POLICIES:
+        raise EngineConfigError("pull must be one of %s, got %r." % (", ".join(PULL_POLICIES), pull))
+    if pull == "always" or (pull == "missing" and not image_present(client, image)):
+        pull_image(client, image, auth)
+        return True
+    if pull == "never" and not image_present(client, image):
+        addr = client_addr(client)
+        raise EngineAPIError("Engine %s does not have the image %s and pull is 'never'." % (addr, image), addr, 404)
+    return False
+
+
+def create_container(client: Any, name: str, config: Mapping[str, Any], pull: str = "missing",
+                     auth: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+    """Create a container from an Engine API create body (``Image``, ``Cmd``, ``HostConfig`` ...); return its inspect."""
+    ensure_image(client, config["Image"], pull, auth)
+    try:
+        created = client.create_container_from_config(dict(config), name)
+    except Exception as exc:
+        raise explain(exc, client_addr(client)) from None
+    return inspect_container(client, created["Id"]) or {"Id": created["Id"]}
+
+
+def inspect_container(client: Any, container: str) -> Optional[Dict[str, Any]]:
+    """Inspect data of a container, or None when it does not exist."""
+    try:
+        return client.inspect_container(container)
+    except Exception as exc:
+        if _status(exc) == 404:
+            return None
+        raise explain(exc, client_addr(client)) from None
+
+
+def start_container(client: Any, container: str) -> None:
+    """Start a container (starting a running one is fine)."""
+    try:
+        client.start(container)
+    except Exception as exc:
+        raise explain(exc, client_addr(client)) from None
+
+
+def stop_container(client: Any, container: str, timeout: int = 10) -> bool:
+    """Stop a container; False when it does not exist."""
+    try:
+        client.stop(container, timeout=timeout)
+    except Exception as exc:
+        if _status(exc) == 404:
+            return False
+        raise explain(exc, client_addr(client)) from None
+    return True
+
+
+def remove_container(client: Any, container: str, force: bool = True, volumes: bool = False) -> bool:
+    """Remove a container; False when it does not exist."""
+    try:
+        client.remove_container(container, v=volumes, force=force)
+    except Exception as exc:
+        if _status(exc) == 404:
+            return False
+        raise explain(exc, client_addr(client)) from None
+    return True
+
+
+def container_logs(client: Any, container: str, tail: Optional[int] = 100, timestamps: bool = False) -> str:
+    """The last ``tail`` lines of stdout and stderr (all lines when tail is None)."""
+    try:
+        data = client.logs(container, stdout=True, stderr=True, tail="all" if tail is None else int(tail),
+                           timestamps=timestamps)
+    except Exception as exc:
+        raise explain(exc, client_addr(client)) from None
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)

@@ -1,0 +1,146 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Engine errors, and the translation of low-level failures into messages that say what to fix.
+
+TLS trouble with remote engines is the top complaint of both classic Swarm and community.docker
+users; the raw OpenSSL text ("certificate verify failed: IP address mismatch") rarely says which
+setting is wrong. ``explain`` recognises the common cases by their text and names the fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, List, Optional, Tuple
+
+
+class EngineError(Exception):
+    """A problem reaching or using a Docker engine; ``addr`` names the engine when known."""
+
+    def __init__(self, message: str, addr: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.addr = addr
+
+
+class EngineConfigError(EngineError):
+    """The connection options are unusable (missing TLS files, bad numbers)."""
+
+
+class MissingDockerSDKError(EngineError):
+    """The Docker SDK for Python is not installed."""
+
+
+class EngineTLSError(EngineError):
+    """The TLS handshake with an engine failed."""
+
+
+class EngineUnreachableError(EngineError):
+    """The engine did not answer: refused, timed out, no route."""
+
+
+class EngineAPIError(EngineError):
+    """The engine answered with an error status."""
+
+    def __init__(self, message: str, addr: Optional[str] = None, status_code: Optional[int] = None) -> None:
+        super().__init__(message, addr)
+        self.status_code = status_code
+
+
+class AmbiguousContainerError(EngineError):
+    """A container name matches containers on several engines."""
+
+
+# (text found in the error chain, error class, what to tell the user); first match wins.
+TLS_CASES: List[Tuple[Tuple[str, ...], str]] = [
+    (("IP address mismatch", "Hostname mismatch", "doesn't match", "not valid for"),
+     "the engine's certificate does not list the address %(host)s in its subject alternative names (IP SANs). "
+     "Reissue the engine certificate with IP:%(host)s in subjectAltName (the address used in discovery must be "
+     "in the certificate), or connect with tls=true and validate_certs=false to skip verification."),
+    (("unable to get local issuer certificate", "self-signed certificate", "self signed certificate",
+      "unable to verify the first certificate", "certificate signature failure"),
+     "the engine's certificate was not signed by the CA in ca_path (%(ca)s). All engines of the cluster must "
+     "have certificates from one CA; point ca_path (or DOCKER_CERT_PATH/ca.pem) at it."),
+    (("certificate has expired", "certificate is not yet valid"),
+     "a certificate has expired or is not valid yet; check the engine's certificate dates and this host's clock."),
+    (("certificate required", "alert bad certificate", "alert unknown ca", "alert handshake failure",
+      "alert certificate unknown"),
+     "the engine refused this client's certificate: it runs with --tlsverify and needs a client certificate "
+     "signed by its CA. Set client_cert and client_key (or DOCKER_CERT_PATH with cert.pem/key.pem) to a "
+     "certificate from the cluster CA (client_cert=%(cert)s)."),
+    (("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long",
+      ),
+     "the engine at %(host)s answered in plain HTTP, not TLS. Either enable TLS on the engine (tlsverify, port 2376) "
+     "or connect without TLS (tls=false, validate_certs=false)."),
+]
+UNREACHABLE_CASES: List[Tuple[Tuple[str, ...], str]] = [
+    (("Connection refused",), "connection refused: no Docker engine listens there (is dockerd running with "
+                              "-H tcp://%(host)s:%(port)s?)."),
+    (("timed out", "Read timed out", "ConnectTimeout", "ReadTimeout"),
+     "no answer within %(timeout)ss (engine down, firewalled or overloaded)."),
+    (("No route to host", "Network is unreachable", "Name or service not known", "nodename nor servname",
+      "Temporary failure in name resolution"),
+     "the address cannot be reached from here (%(short)s)."),
+    (("Connection reset by peer", "RemoteDisconnected", "Connection aborted", "EOF occurred in violation",
+      "UNEXPECTED_EOF"),
+     "the engine closed the connection during the request; if it runs with --tlsverify, this client must present "
+     "a certificate from the cluster CA (client_cert/client_key)."),
+]
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen = set()
+    current: Optional[BaseException] = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        for arg in getattr(current, "args", ()):
+            if isinstance(arg, BaseException):
+                yield arg
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            yield reason
+        current = current.__cause__ or current.__context__
+
+
+def _text(exc: BaseException) -> str:
+    parts: List[str] = []
+    for item in _chain(exc):
+        part = "%s: %s" % (type(item).__name__, item)
+        if part not in parts:
+            parts.append(part)
+    return " | ".join(parts)
+
+
+def _short(text: str) -> str:
+    return text.split(" | ")[-1][:300]
+
+
+def explain(exc: BaseException, addr: str, options: Any = None) -> EngineError:
+    """Turn an exception from talking to engine ``addr`` into an EngineError with an actionable message."""
+    if isinstance(exc, EngineError):
+        return exc
+    text = _text(exc)
+    host, _sep, port = addr.rpartition(":")
+    facts = {
+        "host": host.strip("[]") or addr, "port": port, "short": _short(text),
+        "ca": getattr(options, "ca_path", None) or "the system CA bundle",
+        "cert": getattr(options, "client_cert", None) or "not set",
+        "timeout": getattr(options, "timeout", "?"),
+    }
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status == 400 and "HTTPS server" in text:
+        return EngineTLSError("Engine %s requires TLS: it answered 'Client sent an HTTP request to an HTTPS server'. "
+                              "Set validate_certs=true (or tls=true) with ca_path, client_cert and client_key." % addr, addr)
+    lowered = text.lower()
+    is_tls = "ssl" in lowered or "certificate" in lowered or "tls" in lowered
+    if is_tls:
+        for markers, message in TLS_CASES:
+            if any(marker.lower() in lowered for marker in markers):
+                return EngineTLSError("Engine %s: TLS failed: %s" % (addr, message % facts), addr)
+    for markers, message in UNREACHABLE_CASES:
+        if any(marker.lower() in lowered for marker in markers):
+            return EngineUnreachableError("Engine %s: %s" % (addr, message % facts), addr)
+    if is_tls:
+        return EngineTLSError("Engine %s: TLS failed (%s). Check ca_path, client_cert and client_key." % (addr, facts["short"]), addr)
+    if status is not None:
+        explanation = getattr(exc, "explanation", None) or facts["short"]
+        return EngineAPIError("Engine %s answered %s: %s" % (addr, status, explanation), addr, status)
+    return EngineError("Engine %s: %s" % (addr, facts["short"]), addr)
