@@ -2,7 +2,7 @@
 # make demo: the lab is up; show the cluster the way classic `docker info` against Swarm did.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 py="$repo/.venv/bin/python"
 "$py" -m tests.lab status
 if [ -f playbooks/demo.yml ]; then

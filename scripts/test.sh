@@ -3,7 +3,7 @@
 # The lab is started once for the whole run and stopped at the end if this run started it.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-cd "$repo"
+cd "$repo" || exit 1
 py="$repo/.venv/bin/python"
 export PATH="$repo/.venv/bin:$PATH"
 failed=()
