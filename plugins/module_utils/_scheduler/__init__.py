@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .errors import ExpressionError, FilterStep, SchedulingError
 from .expressions import Expression, parse_expression, parse_expressions
-from .filters import COST_CONTAINERS, COST_CUSTOM, COST_NODE, COST_SELECTIVE, Check, Filter
+from .filters import COST_CONTAINERS, COST_CUSTOM, COST_LABELS, COST_NODE, COST_SELECTIVE, Check, Filter
 from .model import Node, PortBinding, Request, natural_key
 from .placement import schedule
 from .registry import (DEFAULT_FILTERS, DEFAULT_STRATEGY, filter_names, register_filter,
@@ -24,7 +24,7 @@ from .strategies import Strategy
 __all__ = [
     "schedule", "SchedulingError", "ExpressionError", "FilterStep",
     "Expression", "parse_expression", "parse_expressions",
-    "Check", "Filter", "Strategy", "COST_NODE", "COST_CUSTOM", "COST_SELECTIVE", "COST_CONTAINERS",
+    "Check", "Filter", "Strategy", "COST_LABELS", "COST_NODE", "COST_CUSTOM", "COST_SELECTIVE", "COST_CONTAINERS",
     "Node", "PortBinding", "Request", "natural_key",
     "DEFAULT_FILTERS", "DEFAULT_STRATEGY", "filter_names", "strategy_names",
     "register_filter", "register_strategy", "unregister_filter", "unregister_strategy",

@@ -170,7 +170,7 @@ def _star_matcher(value: str) -> Optional[Matcher]:
     return lambda s: s.endswith(inner)
 
 
-def _always(_: str) -> bool:
+def _always(unused_text: str) -> bool:
     return True
 
 

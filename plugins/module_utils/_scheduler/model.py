@@ -55,7 +55,7 @@ def exposed_key(value: Any, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise SchedulingError("%s must be a port like '80/tcp', got %s" % (what, describe(value)))
     text = str(value).strip().lower()
-    port, _, proto = text.partition("/")
+    port, unused_sep, proto = text.partition("/")
     if not port.isdigit():
         raise SchedulingError("%s must be a port like '80/tcp', got %r" % (what, value))
     return "%d/%s" % (int(port), proto or "tcp")
@@ -79,16 +79,10 @@ def port_binding(entry: Any, what: str) -> PortBinding:
     container_port = str(entry.get("container_port") or "")
     protocol = entry.get("protocol")
     if "/" in container_port:
-        container_port, _, protocol = container_port.partition("/")
+        container_port, unused_sep, protocol = container_port.partition("/")
     if not isinstance(host_ip, str) or not isinstance(protocol or "", str):
         raise SchedulingError("%s host_ip and protocol must be strings" % what)
     return PortBinding(host_ip, host_port, container_port, (protocol or "tcp").lower())
-
-
-
-
-
-
 
 
 class Request:
@@ -210,7 +204,7 @@ class Node:
     def containers(self) -> List[Mapping[str, Any]]:
         """Every container on the node (running, stopped and pending), validated once."""
         containers = self._containers
-        if containers.__class__ is not _Checked:
+        if containers is None:
             containers = self.raw.get("containers")
             if containers is None:
                 containers = []
@@ -221,7 +215,7 @@ class Node:
                 for i, container in enumerate(containers):
                     if not is_mapping(container):
                         raise self.error("container %d must be a mapping, got %s" % (i, describe(container)))
-            containers = self._containers = _Checked(containers)
+            self._containers = containers
         return containers
 
     @property
@@ -283,12 +277,6 @@ class Node:
 
     def _what(self, container: Mapping[str, Any], field: str) -> str:
         return "node %r container %r %r" % (self.name, container_name(container) or container.get("id"), field)
-
-
-class _Checked(list):
-    """Marker type: a container list already validated."""
-
-    __slots__ = ()
 
 
 def container_name(container: Mapping[str, Any]) -> str:

@@ -62,10 +62,10 @@ def _place(req: Request, views: List[Node], chain: Sequence[Any], ranker: Any,
     checked: List[FilterChecks] = [(name, flt, list(flt.checks(req, soft))) for name, flt in chain]
     order = sorted(
         ((getattr(check, "cost", COST_CUSTOM), position, check)
-         for position, (_, _, checks) in enumerate(checked) for check in checks),
+         for position, (unused_name, unused_filter, checks) in enumerate(checked) for check in checks),
         key=lambda item: (item[0], item[1]))
     survivors = views
-    for _, _, check in order:
+    for unused_cost, unused_position, check in order:
         keep = check.keep
         survivors = [node for node in survivors if keep(node)]
         if not survivors:

@@ -72,7 +72,7 @@ def weigh(request: Request, nodes: Sequence[Node], ratio: int,
 
 def fitting(request: Request, nodes: Sequence[Node], ratio: int) -> List[Node]:
     """The nodes the request fits on, in input order; raises when none fits."""
-    return [node for _, node in weigh(request, nodes, ratio, 0)]
+    return [node for unused_weight, node in weigh(request, nodes, ratio, 0)]
 
 
 def no_resources(request: Request, nodes: Sequence[Node], ratio: int) -> SchedulingError:

@@ -71,7 +71,7 @@ def gather_expressions(request: Mapping[str, Any]) -> Dict[str, List[str]]:
     """All expressions of a request by kind: fields first, then labels, then env; no duplicates."""
     labels = string_map(request.get("labels"), "request 'labels'")
     from_labels = label_expressions(labels)
-    _, from_env = split_env(request.get("env"))
+    unused_kept, from_env = split_env(request.get("env"))
     merged: Dict[str, List[str]] = {}
     for kind in LABELS:
         fields = string_list(request.get(kind), "request %r" % kind) if kind in KINDS else []
@@ -89,7 +89,7 @@ def clean_request(request: Mapping[str, Any]) -> Dict[str, Any]:
     """
     cleaned = dict(request)
     merged = gather_expressions(request)
-    kept, _ = split_env(request.get("env"))
+    kept, unused_found = split_env(request.get("env"))
     cleaned["env"] = kept
     for kind in KINDS:
         cleaned[kind] = merged[kind]
@@ -120,4 +120,3 @@ def _unique(values: List[str]) -> List[str]:
             seen.add(value)
             out.append(value)
     return out
-

@@ -53,7 +53,7 @@ def classic_order(request, nodes, soft):
     """Reference: every filter in chain order over the whole list."""
     req = Request(request)
     survivors = build_nodes(nodes)
-    for _, flt in get_filters(None):
+    for unused_name, flt in get_filters(None):
         for check in flt.checks(req, soft):
             survivors = [n for n in survivors if check.keep(n)]
     return {n.id for n in survivors}
@@ -62,7 +62,7 @@ def classic_order(request, nodes, soft):
 def test_fast_path_matches_classic_order():
     rng = random.Random(2026)
     compared = failures = 0
-    for _ in range(400):
+    for unused in range(400):
         nodes = random_cluster(rng)
         request = random_request(rng)
         expected = classic_order(request, nodes, soft=True) or classic_order(request, nodes, soft=False)
@@ -77,4 +77,4 @@ def test_fast_path_matches_classic_order():
 
 
 def test_default_filters_constant():
-    assert [name for name, _ in get_filters(None)] == list(DEFAULT_FILTERS)
+    assert [name for name, unused_filter in get_filters(None)] == list(DEFAULT_FILTERS)

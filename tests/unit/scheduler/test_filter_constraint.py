@@ -16,14 +16,14 @@ NODES = [
 ]
 
 
-def place(*constraints, nodes=NODES):
-    return sorted(names(nodes, schedule({"constraints": list(constraints)}, nodes, filters=["constraint"])))
+def place(*constraints):
+    return sorted(names(NODES, schedule({"constraints": list(constraints)}, NODES, filters=["constraint"])))
 
 
 @pytest.mark.parametrize("constraints, expected", [
     (["zone==external"], ["node-1"]),
     (["zone!=external"], ["node-10", "node-2", "node-3"]),   # a missing label is "" and != keeps it
-    (["zone==*"], ["node-1", "node-10", "node-2", "node-3"]), # key==* matches a missing label too
+    (["zone==*"], ["node-1", "node-10", "node-2", "node-3"]),  # key==* matches a missing label too
     (["zone==us*"], ["node-10"]),                             # us* does not match a missing label
     (["zone==/ter/"], ["node-1", "node-2"]),                  # unanchored regex, never matches ""
     (["zone==/(?i)EXTERNAL/"], ["node-1"]),

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .affinity import AffinityFilter
-from .base import COST_CONTAINERS, COST_CUSTOM, COST_NODE, COST_SELECTIVE, Check, Filter
+from .base import COST_CONTAINERS, COST_CUSTOM, COST_LABELS, COST_NODE, COST_SELECTIVE, Check, Filter
 from .constraint import ConstraintFilter
 from .containerslots import ContainerSlotsFilter
 from .dependency import DependencyFilter
@@ -23,7 +23,7 @@ BUILTIN_FILTERS = (
 )
 
 __all__ = [
-    "BUILTIN_FILTERS", "COST_CONTAINERS", "COST_CUSTOM", "COST_NODE", "COST_SELECTIVE",
+    "BUILTIN_FILTERS", "COST_CONTAINERS", "COST_CUSTOM", "COST_LABELS", "COST_NODE", "COST_SELECTIVE",
     "Check", "Filter", "NO_HEALTHY_NODE",
     "AffinityFilter", "ConstraintFilter", "ContainerSlotsFilter", "DependencyFilter",
     "HealthFilter", "PortFilter", "WhitelistFilter",

@@ -8,6 +8,7 @@ node's images), anything else is a container label (com.example.type==frontend).
 """
 from __future__ import annotations
 
+import operator
 from typing import Iterator, List, Mapping
 
 from ..expressions import EQ, Expression
@@ -17,6 +18,9 @@ from .base import COST_CONTAINERS, COST_SELECTIVE, Check, Filter, Keep
 
 CONTAINER_KEY = "container"
 _HEX = frozenset("0123456789abcdef")
+_SEP = "\0"
+_NAME = operator.itemgetter("name")
+_ID = operator.itemgetter("id")
 IMAGE_KEY = "image"
 
 
@@ -46,43 +50,45 @@ def _check(expr: Expression) -> Check:
 def _container_keep(expr: Expression) -> Keep:
     """Names and ids are compared in one pass over the node's containers.
 
-    Literal and ``prefix*`` values get a loop without function calls, and skip the
-    ids when the text cannot be part of a (hexadecimal) container id.
+    Literal and ``prefix*`` values first get a C-speed pre-test (a substring search in
+    the node's joined names and ids) that can only err towards "maybe"; the exact
+    loop runs for the few nodes where it says maybe.
     """
     wanted = expr.operator == EQ
-    fixed = expr.literal if expr.literal is not None else expr.prefix
-    if fixed is not None:
-        may_be_id = not (set(fixed) - _HEX)
-        short = fixed if expr.literal is not None and len(fixed) == SHORT_ID else None
-        exact = expr.literal is not None
-
-        def keep_fixed(node: Node) -> bool:
-            for c in node.containers:
-                name = c.get("name")
-                if not name:
-                    continue  # classic skips containers without a name
-                if name[0] == "/":
-                    name = name[1:]
-                if (name == fixed) if exact else name.startswith(fixed):
-                    return wanted
-                if may_be_id:
-                    cid = c.get("id") or ""
-                    if (cid == fixed or cid[:SHORT_ID] == short) if exact else cid.startswith(fixed):
-                        return wanted
-            return not wanted
-        return keep_fixed
     match = expr.match
+    literal = expr.literal
+    short = literal if literal is not None and len(literal) == SHORT_ID else None
 
-    def keep(node: Node) -> bool:
+    def exact(node: Node) -> bool:
         for c in node.containers:
             name = c.get("name")
             if not name:
-                continue
+                continue  # classic skips containers without a name
             if name[0] == "/":
                 name = name[1:]
-            if match(name) or match(c.get("id") or ""):
+            cid = c.get("id") or ""
+            if match(name) or match(cid) or (short is not None and cid[:SHORT_ID] == short):
                 return wanted
         return not wanted
+
+    fixed = literal if literal is not None else expr.prefix
+    if fixed is None or _SEP in fixed:
+        return exact
+    end = _SEP if literal is not None else ""
+    name_needles = (_SEP + fixed + end, _SEP + "/" + fixed + end)
+    # ids are hexadecimal: text with other characters cannot be (part of) one
+    id_needle = _SEP + fixed if not set(fixed) - _HEX else None
+
+    def keep(node: Node) -> bool:
+        containers = node.containers
+        try:
+            names = _SEP + _SEP.join(map(_NAME, containers)) + _SEP
+            maybe = name_needles[0] in names or name_needles[1] in names
+            if not maybe and id_needle is not None:
+                maybe = id_needle in _SEP + _SEP.join(map(_ID, containers))
+        except (KeyError, TypeError):  # a missing or non-string name or id: the exact loop judges
+            maybe = True
+        return exact(node) if maybe else not wanted
     return keep
 
 

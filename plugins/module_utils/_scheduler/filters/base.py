@@ -12,10 +12,13 @@ from typing import Callable, List, Optional
 
 from ..model import Node, Request
 
-COST_NODE = 0        # reads node fields and labels only
-COST_CUSTOM = 1      # default for registered filters
-COST_SELECTIVE = 2   # scans containers/images, usually keeps few nodes (affinity ==, dependency)
-COST_CONTAINERS = 3  # scans containers, usually keeps most nodes (ports, anti-affinity)
+# Evaluation order of checks (lower first). The surviving set is the same in any order,
+# so cheap and selective conditions go first and container scans see few nodes.
+COST_LABELS = 0      # node name/labels, usually selective (constraint, whitelist)
+COST_NODE = 1        # node fields, rarely selective (health, containerslots)
+COST_CUSTOM = 2      # default for registered filters
+COST_SELECTIVE = 3   # scans containers/images, usually keeps few nodes (affinity ==, dependency)
+COST_CONTAINERS = 4  # scans containers, usually keeps most nodes (ports, anti-affinity)
 
 Keep = Callable[[Node], bool]
 Why = Callable[[Node], str]

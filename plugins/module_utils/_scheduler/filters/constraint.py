@@ -13,7 +13,7 @@ from typing import List
 from ..expressions import EQ, Expression
 from ..model import Node, Request
 from ..validation import label_text
-from .base import COST_NODE, Check, Filter, Keep
+from .base import COST_LABELS, Check, Filter, Keep
 
 NODE_KEY = "node"
 
@@ -22,7 +22,7 @@ class ConstraintFilter(Filter):
     name = "constraint"
 
     def checks(self, request: Request, soft: bool) -> List[Check]:
-        return [Check(e.text, _keep(e), COST_NODE, _why(e))
+        return [Check(e.text, _keep(e), COST_LABELS, _why(e))
                 for e in request.constraints if soft or not e.soft]
 
 
@@ -32,6 +32,16 @@ def _keep(expr: Expression) -> Keep:
     key = expr.key
     match = expr.match
     wanted = expr.operator == EQ
+    literal = expr.literal
+    if literal is not None:
+        def keep_literal(node: Node) -> bool:
+            value = node.labels.get(key)
+            if value == literal:
+                return wanted
+            if value is None or value.__class__ is str:
+                return not wanted
+            return (label_text(value) == literal) is wanted
+        return keep_literal
 
     def keep(node: Node) -> bool:
         value = node.labels.get(key, "")

@@ -35,6 +35,8 @@ def slot_limit(node: Node) -> Optional[int]:
 
 
 def _has_slot(node: Node) -> bool:
+    if SLOTS_LABEL not in node.labels:
+        return True
     limit = slot_limit(node)
     return limit is None or node.container_count < limit
 

@@ -11,7 +11,7 @@ from typing import List
 
 from ..expressions import EQ, Expression
 from ..model import Request
-from .base import COST_NODE, Check, Filter
+from .base import COST_LABELS, Check, Filter
 
 
 class WhitelistFilter(Filter):
@@ -24,7 +24,7 @@ class WhitelistFilter(Filter):
 def _check(expr: Expression) -> Check:
     names = frozenset(expr.value.split("|"))
     if expr.operator == EQ:
-        return Check(expr.text_soft, lambda node: node.name in names, COST_NODE,
+        return Check(expr.text_soft, lambda node: node.name in names, COST_LABELS,
                      lambda node: "not in the whitelist")
-    return Check(expr.text_soft, lambda node: node.name not in names, COST_NODE,
+    return Check(expr.text_soft, lambda node: node.name not in names, COST_LABELS,
                  lambda node: "excluded by the whitelist")

@@ -19,4 +19,4 @@ class BinpackStrategy(Strategy):
     def rank(self, request: Request, nodes: List[Node], ratio: int, seed: Any) -> List[Node]:
         weighted = weigh(request, nodes, ratio, BINPACK_HEALTH_FACTOR)
         weighted.sort(key=lambda wn: (-wn[0], -wn[1].container_count, natural_key(wn[1].name), wn[1].id))
-        return [node for _, node in weighted]
+        return [node for unused_weight, node in weighted]
