@@ -36,6 +36,7 @@ class EtcdStore:
         host, port = split_address(endpoint)
         config = self.config
         session = self.requests.Session()
+        session.trust_env = False  # else REQUESTS_CA_BUNDLE would replace the store's CA (requests issue 3829)
         session.verify = config.ca_cert if (config.validate_certs and config.ca_cert) else config.validate_certs
         if config.client_cert:
             session.cert = (config.client_cert, config.client_key)

@@ -7,7 +7,7 @@ register, then refresh every ``heartbeat`` seconds; the store drops the key abou
 seconds after the last refresh (``ttl`` must exceed ``heartbeat``). Store errors are logged
 and retried, never fatal. On stop (SIGTERM/SIGINT) the key is removed unless asked not to.
 
-Run it with `python -m ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join
+Run it with `python -m ansible_collections.dockyard.swarm.plugins.module_utils._discovery
 --advertise 10.0.0.5:2376 consul://127.0.0.1:8500/swarm`.
 """
 
@@ -131,8 +131,7 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s swarm-join %(levelname)s %(message)s", stream=sys.stderr)
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_args: stop.set())
+    previous = {signum: signal.signal(signum, lambda *_args: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         source = args.discovery or environ.get("SWARM_DISCOVERY")
         addr = args.advertise or environ.get("SWARM_ADVERTISE")
@@ -147,6 +146,9 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
     except DiscoveryError as exc:
         LOG.error("%s", exc)
         return 2
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0
 
 

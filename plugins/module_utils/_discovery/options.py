@@ -22,7 +22,7 @@ DEFAULT_STORE_TIMEOUT = 10.0
 
 # name -> plain description of the option (type, default, no_log, aliases, env entries for plugins).
 DISCOVERY_OPTIONS: Dict[str, Dict[str, Any]] = {
-    "discovery": {"type": "str", "env": ["SWARM_DISCOVERY"]},
+    "discovery": {"type": "str"},  # $SWARM_DISCOVERY is read by discovery_source(), after `nodes`
     "nodes": {"type": "list", "elements": "str"},
     "discovery_tls": {"type": "bool"},
     "discovery_validate_certs": {"type": "bool"},

@@ -125,6 +125,8 @@ def parse_discovery_url(url: str) -> DiscoveryURL:
     if not sep:
         return _parse_nodes(source, source)
     scheme = scheme.lower()
+    if scheme == "tcp":  # `tcp://h1:2376,tcp://h2:2376`: engine URLs, i.e. a node list
+        return _parse_nodes(source, source)
     if scheme == "token":
         raise DiscoveryError(TOKEN_SHUTDOWN)
     if scheme == "nodes":

@@ -1,0 +1,15 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`python -m ansible_collections.dockyard.swarm.plugins.module_utils._discovery` runs the join heartbeat.
+
+A package entry point (rather than `-m ..._discovery.join`) so the join module is imported once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join import main
+
+if __name__ == "__main__":
+    sys.exit(main())
