@@ -21,7 +21,10 @@ SHORT_ID = 12
 _UNSPECIFIED_IPS = frozenset(("", "0.0.0.0", "::"))
 _DIGITS = re.compile(r"(\d+)")
 _NUMBERS = (int, float)
-_DICT_ONLY = frozenset((dict,))
+_CONTAINER_FIELDS = (("id", str), ("name", str), ("image", str), ("state", str), ("network_mode", str),
+                     ("cpus", _NUMBERS), ("memory", int), ("ports", list), ("exposed_ports", list),
+                     ("volumes_from", list), ("links", list))
+_TYPE_NAMES = {str: "a string", _NUMBERS: "a number", int: "a whole number", list: "a list"}
 
 
 class PortBinding(NamedTuple):
@@ -132,9 +135,10 @@ class Request:
 
 
 class Node:
-    """One node snapshot: what the cheap filters read is checked now, the rest on demand."""
+    """One node snapshot. Only id and labels are read when it is made (every node of
+    every placement needs them); everything else is read, checked and cached on first use."""
 
-    __slots__ = ("raw", "id", "name", "labels", "health", "_index", "_cpus", "_memory",
+    __slots__ = ("raw", "id", "labels", "_index", "_name", "_health", "_cpus", "_memory",
                  "_containers", "_images", "_usage")
 
     def __init__(self, raw: Mapping[str, Any], index: int = 0) -> None:
@@ -148,8 +152,6 @@ class Node:
             if not isinstance(node_id, str) or not node_id:
                 raise _node_error(index, None, "'id' must be a non-empty string, got %s" % describe(node_id))
         self.id = node_id
-        name = raw.get("name")
-        self.name = name if name and name.__class__ is str else node_id
         labels = raw.get("labels")
         if labels.__class__ is not dict:
             if labels is None:
@@ -157,16 +159,36 @@ class Node:
             elif not is_mapping(labels):
                 raise _node_error(index, node_id, "'labels' must be a mapping, got %s" % describe(labels))
         self.labels: Mapping[str, Any] = labels
-        health = raw.get("health", 100)
-        if health.__class__ is not int or not 0 <= health <= 100:
-            if isinstance(health, bool) or not isinstance(health, (int, float)) or not 0 <= health <= 100:
-                raise _node_error(index, node_id, "'health' must be a number 0..100, got %s" % describe(health))
-        self.health = health
+        self._name: Optional[str] = None
+        self._health: Any = None
         self._cpus: Optional[int] = None
         self._memory: Optional[int] = None
         self._containers: Any = None
         self._images: Optional[List[Mapping[str, Any]]] = None
         self._usage: Optional[Tuple[int, int]] = None
+
+    @property
+    def name(self) -> str:
+        """Engine name (``docker info`` Name); the id when the snapshot has none."""
+        if self._name is None:
+            name = self.raw.get("name")
+            if name is not None and not isinstance(name, str):
+                raise _node_error(self._index, self.id, "'name' must be a string, got %s" % describe(name))
+            self._name = name or self.id
+        return self._name
+
+    @property
+    def health(self) -> Any:
+        """Health indicator 0..100 (100 when the snapshot has none)."""
+        if self._health is None:
+            health = self.raw.get("health")
+            if health is None:
+                health = 100
+            elif isinstance(health, bool) or not isinstance(health, (int, float)) or not 0 <= health <= 100:
+                raise _node_error(self._index, self.id, "'health' must be a number 0..100, got %s"
+                                  % describe(health))
+            self._health = health
+        return self._health
 
     @property
     def cpus(self) -> int:
@@ -202,7 +224,7 @@ class Node:
 
     @property
     def containers(self) -> List[Mapping[str, Any]]:
-        """Every container on the node (running, stopped and pending), validated once."""
+        """Every container on the node (running, stopped and pending)."""
         containers = self._containers
         if containers is None:
             containers = self.raw.get("containers")
@@ -211,10 +233,9 @@ class Node:
             elif not isinstance(containers, list):
                 raise _node_error(self._index, self.id, "'containers' must be a list, got %s"
                                   % describe(containers))
-            if not set(map(type, containers)) <= _DICT_ONLY:  # one C-speed pass
-                for i, container in enumerate(containers):
-                    if not is_mapping(container):
-                        raise self.error("container %d must be a mapping, got %s" % (i, describe(container)))
+            # The containers themselves are not checked here: that would read each of them
+            # once more. Filters read them directly; a wrong type there surfaces as
+            # TypeError/AttributeError and schedule() then calls check_containers().
             self._containers = containers
         return containers
 
@@ -245,6 +266,25 @@ class Node:
                     memory += c_mem
             self._usage = (int(round(cpus * 1000)), memory)
         return self._usage
+
+    def check_containers(self) -> None:
+        """Raise a SchedulingError naming the first container field of a wrong type."""
+        for i, c in enumerate(self.containers):
+            if not is_mapping(c):
+                raise self.error("container %d must be a mapping, got %s" % (i, describe(c)))
+            name = c.get("name")
+            what = "container %r" % name if name and isinstance(name, str) else "container %d" % i
+            for field, types in _CONTAINER_FIELDS:
+                value = c.get(field)
+                if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
+                    raise self.error("%s field %r must be %s, got %s" % (
+                        what, field, _TYPE_NAMES[types], describe(value)))
+            if not is_mapping(c.get("labels") or {}):
+                raise self.error("%s field 'labels' must be a mapping, got %s" % (what, describe(c.get("labels"))))
+            for j, binding in enumerate(c.get("ports") or ()):
+                port_binding(binding, "node %r %s port %d" % (self.name, what, j))
+            for exposed in c.get("exposed_ports") or ():
+                exposed_key(exposed, "node %r %s exposed port" % (self.name, what))
 
     def find_container(self, ref: str) -> Optional[Mapping[str, Any]]:
         """Resolve a container reference on this node like classic ``Containers.Get``."""
@@ -286,19 +326,24 @@ def container_name(container: Mapping[str, Any]) -> str:
 
 
 def build_nodes(nodes: Any) -> List[Node]:
-    """Views of all node snapshots; ids must be unique."""
+    """Views of all node snapshots."""
     if not isinstance(nodes, (list, tuple)):
         raise SchedulingError("nodes must be a list of node mappings, got %s" % describe(nodes),
                               kind=INVALID_NODES)
-    views = [Node(raw, i) for i, raw in enumerate(nodes)]
-    if len({v.id for v in views}) != len(views):
+    return [Node(raw, i) for i, raw in enumerate(nodes)]
+
+
+def unique_ids(nodes: Sequence[Node]) -> List[str]:
+    """The ids of nodes, refusing duplicates (checked on results only, to stay cheap)."""
+    ids = [n.id for n in nodes]
+    if len(set(ids)) != len(ids):
         seen: Dict[str, int] = {}
-        for v in views:
-            seen[v.id] = seen.get(v.id, 0) + 1
+        for node_id in ids:
+            seen[node_id] = seen.get(node_id, 0) + 1
         dupes = sorted(k for k, n in seen.items() if n > 1)
         raise SchedulingError("node ids must be unique; duplicated: %s" % ", ".join(dupes),
                               kind=INVALID_NODES)
-    return views
+    return ids
 
 
 def _node_error(index: int, node_id: Optional[str], problem: str) -> SchedulingError:

@@ -14,7 +14,7 @@ from typing import Any, List, Mapping, Optional, Sequence
 from .errors import NO_NODES, SchedulingError, describe
 from .explain import FilterChecks, diagnose
 from .filters import COST_CUSTOM
-from .model import Node, Request, build_nodes
+from .model import Node, Request, build_nodes, unique_ids
 from .registry import DEFAULT_STRATEGY, get_filters, get_strategy
 from .resources import overcommit_ratio
 
@@ -40,6 +40,19 @@ def schedule(request: Mapping[str, Any], nodes: Sequence[Mapping[str, Any]],
     views = build_nodes(nodes)
     if not views:
         raise SchedulingError(NO_NODES_MESSAGE, kind=NO_NODES)
+    try:
+        return _two_passes(req, views, chain, ranker, ratio, seed)
+    except (AttributeError, TypeError, KeyError):
+        # The hot loops read the snapshot without checking every container first;
+        # a wrong type shows up here. Name it, or re-raise when the data is fine.
+        for view in views:
+            view.check_containers()
+        raise
+
+
+def _two_passes(req: Request, views: List[Node], chain: Sequence[Any], ranker: Any,
+                ratio: int, seed: Any) -> List[str]:
+    """Classic SelectNodesForContainer: with soft expressions, then (on any error) without."""
     soft = req.soft_expressions
     if not soft:
         return _place(req, views, chain, ranker, ratio, seed, soft=False)
@@ -70,4 +83,4 @@ def _place(req: Request, views: List[Node], chain: Sequence[Any], ranker: Any,
         survivors = [node for node in survivors if keep(node)]
         if not survivors:
             raise diagnose(checked, views)
-    return [node.id for node in ranker.rank(req, survivors, ratio, seed)]
+    return unique_ids(ranker.rank(req, survivors, ratio, seed))

@@ -65,6 +65,25 @@ def test_invalid_request(request_, message):
         schedule(request_, [{"id": "a"}])
 
 
+@pytest.mark.parametrize("containers, request_, message", [
+    ([{"name": 5}], {"affinities": ["container==x"]}, "container 0 field 'name' must be a string, got int 5"),
+    ([{"name": "w", "labels": ["a=b"]}], {"affinities": ["tier==x"]}, "container 'w' field 'labels' must be a mapping"),
+    ([{"name": "w", "ports": [80]}], {"ports": [{"host_port": 80}]}, "node 'a' container 'w' port must be a mapping"),
+    ([{"name": "w", "id": 7}], {"links": ["abcdefabcdef"]}, "container 'w' field 'id' must be a string"),
+    ([{"name": "w", "network_mode": "host", "exposed_ports": ["http"]}],
+     {"network_mode": "host", "exposed_ports": ["80"]}, "exposed port must be a port like '80/tcp'"),
+])
+def test_wrong_container_fields_are_named(containers, request_, message):
+    with pytest.raises(SchedulingError, match=message):
+        schedule(request_, [{"id": "a", "containers": containers}])
+
+
+def test_wrong_types_not_read_are_not_reported():
+    # Nodes are read lazily: a node removed by a label constraint is not inspected further.
+    nodes = [{"id": "a", "labels": {"zone": "x"}, "containers": [{"name": 5}]}, {"id": "b"}]
+    assert schedule({"constraints": ["zone!=x"]}, nodes) == ["b"]
+
+
 def test_request_normalisation():
     r = Request({"cpus": 0.5, "memory": 2.0, "network_mode": "container:db",
                  "ports": [{"host_port": "8080", "container_port": "80/udp"}, {"container_port": 81}],

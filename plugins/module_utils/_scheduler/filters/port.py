@@ -49,10 +49,10 @@ def _bridge_holder(node: Node, wanted: PortBinding) -> Optional[Mapping[str, Any
     for c in node.containers:
         for raw in c.get("ports") or ():
             if raw.__class__ is not dict:
-                raw = port_binding(raw, "node %r port" % node.name)._asdict()
+                raw = port_binding(raw, "node %r container %r port" % (node.name, _label(c)))._asdict()
             host_port = raw.get("host_port")
             if host_port == port or host_port == text:  # cheap test before normalising
-                if wanted.conflicts(port_binding(raw, "node %r port" % node.name)):
+                if wanted.conflicts(port_binding(raw, "node %r container %r port" % (node.name, _label(c)))):
                     return c
     return None
 
