@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from typing import Callable, Iterable, List, Optional, Sequence
 
 from .errors import ExpressionError
@@ -176,8 +177,11 @@ def _always(unused_text: str) -> bool:
 
 def _regex(raw: str, kind: str, pattern: str, value: str):
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        with warnings.catch_warnings():
+            # Python < 3.11 only warns about what 3.11 rejects (e.g. a(?i)b): reject it everywhere.
+            warnings.simplefilter("error", DeprecationWarning)
+            return re.compile(pattern)
+    except (re.error, DeprecationWarning) as exc:
         hint = "" if value.startswith("/") else (
             "; in a glob only * is a wildcard, . ? + | ( ) [ ] ^ $ \\ keep their regex meaning")
         _fail(raw, kind, "value %r does not compile as a regular expression (%s)%s" % (value, exc, hint))
