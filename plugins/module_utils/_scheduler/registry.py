@@ -39,20 +39,12 @@ _strategies: Dict[str, Any] = dict(BUILTIN_STRATEGIES)
 
 def register_filter(name: str, obj: Any, replace: bool = False) -> None:
     """Make ``obj`` available as filter ``name``; ``replace=True`` to override one."""
-    _check_name(name, _filters, "filter", replace)
-    if not callable(getattr(obj, "checks", None)):
-        raise SchedulingError("filter %r must have a checks(request, soft) method, got %s"
-                              % (name, describe(obj)))
-    _filters[name] = obj
+    _register(_filters, "filter", "checks", "checks(request, soft)", name, obj, replace)
 
 
 def register_strategy(name: str, obj: Any, replace: bool = False) -> None:
     """Make ``obj`` available as strategy ``name``; ``replace=True`` to override one."""
-    _check_name(name, _strategies, "strategy", replace)
-    if not callable(getattr(obj, "rank", None)):
-        raise SchedulingError("strategy %r must have a rank(request, nodes, ratio, seed) method, got %s"
-                              % (name, describe(obj)))
-    _strategies[name] = obj
+    _register(_strategies, "strategy", "rank", "rank(request, nodes, ratio, seed)", name, obj, replace)
 
 
 def unregister_filter(name: str) -> None:
@@ -95,8 +87,12 @@ def get_strategy(name: Any) -> Any:
     return strategy
 
 
-def _check_name(name: Any, table: Dict[str, Any], what: str, replace: bool) -> None:
+def _register(table: Dict[str, Any], what: str, method: str, signature: str,
+              name: Any, obj: Any, replace: bool) -> None:
     if not isinstance(name, str) or not name:
         raise SchedulingError("a %s name must be a non-empty string, got %s" % (what, describe(name)))
     if name in table and not replace:
         raise SchedulingError("%s %r is already registered; pass replace=True to override it" % (what, name))
+    if not callable(getattr(obj, method, None)):
+        raise SchedulingError("%s %r must have a %s method, got %s" % (what, name, signature, describe(obj)))
+    table[name] = obj
