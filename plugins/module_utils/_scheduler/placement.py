@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Sequence
 
-from .errors import NO_NODES, SchedulingError, describe
+from .errors import NO_HEALTHY_NODE, NO_NODES, SchedulingError, describe
 from .explain import FilterChecks, diagnose
 from .filters import COST_CUSTOM
 from .model import Node, Request, build_nodes, unique_ids
@@ -19,21 +19,23 @@ from .registry import DEFAULT_STRATEGY, get_filters, get_strategy
 from .resources import overcommit_ratio
 
 NO_NODES_MESSAGE = "No nodes available in the cluster"
+DEFAULT_OVERCOMMIT = 0.05
 
 
 def schedule(request: Mapping[str, Any], nodes: Sequence[Mapping[str, Any]],
-             strategy: str = DEFAULT_STRATEGY, filters: Optional[Sequence[str]] = None,
-             overcommit: float = 0.05, seed: Any = None) -> List[str]:
+             strategy: Optional[str] = DEFAULT_STRATEGY, filters: Optional[Sequence[str]] = None,
+             overcommit: Optional[float] = DEFAULT_OVERCOMMIT, seed: Any = None) -> List[str]:
     """Ids of all nodes that can take ``request``, best first (SPEC section 3).
 
     ``filters`` None means the classic chain (health, port, containerslots, dependency,
     affinity, constraint, whitelist); a list replaces it. ``overcommit`` 0.05 lets 5 %
     more than a node's CPUs/memory be reserved (integer maths, as classic). ``seed``
-    makes the random strategy reproducible. Raises SchedulingError.
+    makes the random strategy reproducible. ``strategy=None`` and ``overcommit=None`` mean
+    the defaults (handy for front ends passing unset options). Raises SchedulingError.
     """
     chain = get_filters(filters)
-    ranker = get_strategy(strategy)
-    ratio = overcommit_ratio(overcommit)
+    ranker = get_strategy(DEFAULT_STRATEGY if strategy is None else strategy)
+    ratio = overcommit_ratio(DEFAULT_OVERCOMMIT if overcommit is None else overcommit)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise SchedulingError("seed must be an integer or a string, got %s" % describe(seed))
     req = Request(request)
@@ -64,6 +66,8 @@ def _two_passes(req: Request, views: List[Node], chain: Sequence[Any], ranker: A
         return _place(req, views, chain, ranker, ratio, seed, soft=False)
     except SchedulingError as exc:
         exc.soft_dropped = True
+        if exc.kind == NO_HEALTHY_NODE:
+            raise  # verbatim, as classic: soft rules have nothing to do with health
         exc.message += "\nsoft expressions were ignored after the first attempt failed: " + ", ".join(
             "%s %s" % (e.kind, e.text_soft) for e in soft)
         exc.args = (exc.message,)

@@ -17,8 +17,9 @@ def test_only_healthy_nodes():
 def test_no_healthy_node_message_is_verbatim():
     nodes = [node("a", health=0), node("b", health=0)]
     with pytest.raises(SchedulingError) as info:
-        schedule({"constraints": ["zone==x"]}, nodes)
+        schedule({"constraints": ["zone==x", "disk==~ssd"]}, nodes)
     assert str(info.value) == "No healthy node available in the cluster"
+    assert info.value.soft_dropped
     assert info.value.filter == "health" and info.value.kind == "no_healthy_node"
 
 

@@ -142,3 +142,9 @@ def test_unhealthy_nodes_only_message_wins_over_resources():
     nodes = [node("a", health=0, cpus=64)]
     with pytest.raises(SchedulingError, match="^No healthy node available in the cluster$"):
         schedule({"cpus": 1, "memory": GIB}, nodes)
+
+
+def test_none_options_mean_defaults():
+    nodes = [node("a", cpus=20), node("b", cpus=2)]
+    assert schedule({"cpus": 21}, nodes, strategy=None, overcommit=None) == ["ID-a"]
+    assert schedule({}, nodes, strategy=None) == schedule({}, nodes)
