@@ -1,0 +1,74 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Clients to the engines of one run, reused per thread, and the few per-node lookups planning needs."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster import target_of
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine import (
+    ConnectionOptions,
+    connect,
+    engine_addr,
+    explain,
+    inspect_container,
+    pull_image,
+)
+
+
+class Engines:
+    """One ``docker.APIClient`` per (thread, engine), closed together at the end of the run."""
+
+    def __init__(self, options: ConnectionOptions) -> None:
+        self.options = options
+        self._clients: Dict[Tuple[int, str], Any] = {}
+        self._images: Dict[Tuple[str, str], Optional[str]] = {}
+        self._lock = threading.Lock()
+
+    def client(self, node: Mapping[str, Any]) -> Any:
+        key = (threading.get_ident(), target_of(node))
+        with self._lock:
+            client = self._clients.get(key)
+        if client is None:
+            client = connect(target_of(node), self.options)
+            with self._lock:
+                self._clients[key] = client
+        return client
+
+    def inspect(self, node: Mapping[str, Any], container_id: str) -> Optional[Dict[str, Any]]:
+        return inspect_container(self.client(node), container_id)
+
+    def image_id(self, node: Mapping[str, Any], image: str) -> Optional[str]:
+        """The id ``image`` has on ``node`` (None when the engine does not have it); cached per run."""
+        key = (str(node.get("addr")), image)
+        with self._lock:
+            if key in self._images:
+                return self._images[key]
+        client = self.client(node)
+        try:
+            found: Optional[str] = client.inspect_image(image).get("Id")
+        except Exception as exc:
+            if getattr(getattr(exc, "response", None), "status_code", None) != 404:
+                raise explain(exc, engine_addr(target_of(node)), self.options) from None
+            found = None
+        with self._lock:
+            self._images[key] = found
+        return found
+
+    def pull(self, node: Mapping[str, Any], image: str) -> Optional[str]:
+        """Pull ``image`` on ``node`` and return its id there."""
+        pull_image(self.client(node), image)
+        with self._lock:
+            self._images.pop((str(node.get("addr")), image), None)
+        return self.image_id(node, image)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            try:
+                client.close()
+            except Exception:  # closing is best effort
+                pass
