@@ -12,12 +12,18 @@ Containers whose reservation is not in their labels are inspected on a second bo
 
 from __future__ import annotations
 
-import threading
+import queue
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, Dict, List, MutableMapping, Optional, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, List, MutableMapping, Optional, Sequence, Tuple
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._engine.connection import connect, docker_host_url, engine_addr
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.connection import (
+    connect,
+    docker_host_url,
+    engine_addr,
+    negotiated_call,
+)
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.containers import inspect_container
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.errors import explain
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.options import ConnectionOptions
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.reservations import (
@@ -35,6 +41,8 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._engine.shapes impo
 )
 
 DEFAULT_WORKERS = 32
+INLINE_INSPECTS = 4  # up to this many inspects per engine run on the engine's own thread
+CHECK_EVERY = 0.05  # seconds between sweeps for engines over their budget
 InspectCache = MutableMapping[str, Reservation]
 
 
@@ -51,7 +59,7 @@ class _Gather:
     def __call__(self, target: str) -> Dict[str, Any]:
         addr = engine_addr(target)
         try:
-            client = connect(target, self.options, timeout=self.timeout)
+            client = connect(target, self.options, timeout=self.timeout, probe=True)
             try:
                 return self._read(client, addr, docker_host_url(target))
             finally:
@@ -60,7 +68,7 @@ class _Gather:
             return failed_node(addr, docker_host_url(target), str(explain(exc, addr, self.options)))
 
     def _read(self, client: Any, addr: str, docker_host: str) -> Dict[str, Any]:
-        info = client.info()
+        info = negotiated_call(client, client.info)
         if not info.get("NCPU") or not info.get("MemTotal"):
             return failed_node(addr, docker_host, "Engine %s reports no CPUs or memory: make sure it is a Docker Engine, "
                                                   "not a Swarm manager." % addr)
@@ -73,7 +81,7 @@ class _Gather:
 
     def _reservations(self, client: Any, summaries: List[Dict[str, Any]], engine_cpus: int) -> Dict[str, Reservation]:
         found: Dict[str, Reservation] = {}
-        pending: Dict[str, Future] = {}
+        unknown: List[str] = []
         for summary in summaries:
             container_id = summary.get("Id", "")
             labels = summary.get("Labels") or {}
@@ -82,14 +90,16 @@ class _Gather:
             elif self.cache is not None and container_id in self.cache:
                 found[container_id] = self.cache[container_id]
             else:
-                pending[container_id] = self.inspect_pool.submit(client.inspect_container, container_id)
-        for container_id, future in pending.items():
-            try:
-                inspect = future.result()
-            except Exception as exc:
-                if getattr(getattr(exc, "response", None), "status_code", None) == 404:
-                    continue  # removed between list and inspect: it no longer reserves anything
-                raise
+                unknown.append(container_id)
+        # A few inspects cost less on this thread than handed to the pool; many go out in parallel.
+        if len(unknown) <= INLINE_INSPECTS:
+            inspected = [inspect_container(client, container_id) for container_id in unknown]
+        else:
+            inspected = [future.result() for future in
+                         [self.inspect_pool.submit(inspect_container, client, container_id) for container_id in unknown]]
+        for container_id, inspect in zip(unknown, inspected):
+            if inspect is None:
+                continue  # removed between list and inspect: it no longer reserves anything
             found[container_id] = from_inspect(inspect, engine_cpus)
             if self.cache is not None:
                 self.cache[container_id] = found[container_id]
@@ -152,36 +162,35 @@ def snapshot(targets: Sequence[str], options: ConnectionOptions, max_workers: in
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot")
     inspect_pool = ThreadPoolExecutor(max_workers=max(1, inspect_workers or workers), thread_name_prefix="inspect")
     gather = _Gather(options, budget, inspect_pool, cache)
+    finished: "queue.Queue[Tuple[int, Dict[str, Any]]]" = queue.Queue()
     started: Dict[int, float] = {}
-    lock = threading.Lock()
 
-    def run(index: int, target: str) -> Dict[str, Any]:
-        with lock:
-            started[index] = time.monotonic()
-        return gather(target)
+    def run(index: int, target: str) -> None:
+        started[index] = time.monotonic()
+        finished.put((index, gather(target)))
 
-    futures = {pool.submit(run, index, target): index for index, target in enumerate(unique)}
+    for index, target in enumerate(unique):
+        pool.submit(run, index, target)
     results: List[Optional[Dict[str, Any]]] = [None] * len(unique)
-    pending = set(futures)
+    remaining = set(range(len(unique)))
+    next_check = time.monotonic() + CHECK_EVERY
     try:
-        while pending:
+        while remaining:
+            try:
+                index, node = finished.get(timeout=max(0.0, next_check - time.monotonic()))
+                if index in remaining:
+                    results[index] = node
+                    remaining.discard(index)
+            except queue.Empty:
+                pass
             now = time.monotonic()
-            with lock:
-                deadlines = [started[futures[f]] + budget for f in pending if futures[f] in started]
-            wait_for = max(0.01, min(deadlines) - now) if deadlines else budget
-            done, pending = wait(pending, timeout=wait_for, return_when=FIRST_COMPLETED)
-            for future in done:
-                results[futures[future]] = future.result()
-            now = time.monotonic()
-            for future in list(pending):
-                index = futures[future]
-                with lock:
-                    began = started.get(index)
-                if began is not None and now - began >= budget:
-                    pending.discard(future)
-                    target = unique[index]
-                    results[index] = failed_node(engine_addr(target), docker_host_url(target),
-                                                 "Engine %s: no complete answer within %ss (timeout)." % (engine_addr(target), budget))
+            if now >= next_check:  # a sweep for engines over budget, a few times a second
+                next_check = now + CHECK_EVERY
+                for index in [i for i in remaining if i in started and now - started[i] >= budget]:
+                    remaining.discard(index)
+                    addr = engine_addr(unique[index])
+                    results[index] = failed_node(addr, docker_host_url(unique[index]),
+                                                 "Engine %s: no complete answer within %ss (timeout)." % (addr, budget))
     finally:
         _shutdown(pool)
         _shutdown(inspect_pool)

@@ -23,7 +23,7 @@ snapshot_module = importlib.import_module("ansible_collections.dockyard.swarm.pl
 @pytest.fixture()
 def engines(monkeypatch: pytest.MonkeyPatch) -> Dict[str, FakeEngine]:
     registry: Dict[str, FakeEngine] = {}
-    monkeypatch.setattr(snapshot_module, "connect", lambda target, options, timeout=None: registry[target.replace("tcp://", "")].client())
+    monkeypatch.setattr(snapshot_module, "connect", lambda target, options, timeout=None, probe=False: registry[target.replace("tcp://", "")].client())
     return registry
 
 
@@ -84,7 +84,7 @@ def test_slow_engine_runs_out_of_its_budget(engines: Dict[str, FakeEngine]) -> N
 def test_thread_pool_is_bounded(engines: Dict[str, FakeEngine], monkeypatch: pytest.MonkeyPatch) -> None:
     active, peak, lock = [0], [0], threading.Lock()
 
-    def counting_connect(target, options, timeout=None):  # type: ignore[no-untyped-def]
+    def counting_connect(target, options, timeout=None, probe=False):  # type: ignore[no-untyped-def]
         with lock:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
@@ -113,3 +113,24 @@ def test_same_engine_twice_is_reported_clones_are_kept_apart(engines: Dict[str, 
 
 def test_empty_target_list() -> None:
     assert snapshot([], OPTIONS) == []
+
+
+def test_many_foreign_containers_are_inspected_on_the_pool(engines: Dict[str, FakeEngine]) -> None:
+    count = snapshot_module.INLINE_INSPECTS + 3
+    inspects = {"f%d" % n: {"HostConfig": {"Memory": n}, "Config": {}} for n in range(count)}
+    engines["h1:1"] = FakeEngine("n1", containers=[summary("f%d" % n, "c%d" % n) for n in range(count)], inspects=inspects)
+    containers = snapshot(["h1:1"], OPTIONS)[0]["containers"]
+    assert [c["memory"] for c in containers] == list(range(count))
+
+
+def test_an_inspect_failure_other_than_404_fails_that_engine(engines: Dict[str, FakeEngine]) -> None:
+    from .fakes import api_error
+
+    class Broken(dict):
+        def __contains__(self, key: object) -> bool:
+            raise api_error(500, "Internal Server Error: disk on fire")
+
+    engines["h1:1"] = FakeEngine("n1", containers=[summary("f1", "c1")])
+    engines["h1:1"].inspects = Broken()
+    node = snapshot(["h1:1"], OPTIONS)[0]
+    assert node["status"] == "Unhealthy" and "answered 500" in node["error"]
