@@ -14,6 +14,10 @@ attributes:
     description: Can run in check_mode and return changed status prediction without modifying target.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+      - This assumes that the cluster does not change between the runs (engines, their labels and containers).
 """
 
     # The action group, so `module_defaults: {group/dockyard.swarm.swarm: {...}}` sets connection and discovery once.

@@ -217,7 +217,7 @@ seealso:
   - module: dockyard.swarm.swarm_container_info
   - module: community.docker.docker_container
 author:
-  - dockyard.swarm contributors
+  - dockyard.swarm contributors (@dockyard-swarm)
 """
 
 EXAMPLES = r"""

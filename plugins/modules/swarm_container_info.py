@@ -57,7 +57,7 @@ seealso:
   - module: dockyard.swarm.swarm_container
   - module: dockyard.swarm.swarm_info
 author:
-  - dockyard.swarm contributors
+  - dockyard.swarm contributors (@dockyard-swarm)
 """
 
 EXAMPLES = r"""

@@ -44,7 +44,7 @@ seealso:
   - module: dockyard.swarm.swarm_container
   - module: dockyard.swarm.swarm_container_info
 author:
-  - dockyard.swarm contributors
+  - dockyard.swarm contributors (@dockyard-swarm)
 """
 
 EXAMPLES = r"""

@@ -61,7 +61,7 @@ options:
 seealso:
   - module: dockyard.swarm.swarm_info
 author:
-  - dockyard.swarm contributors
+  - dockyard.swarm contributors (@dockyard-swarm)
 """
 
 EXAMPLES = r"""
