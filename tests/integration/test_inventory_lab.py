@@ -1,0 +1,160 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The dockyard.swarm.swarm inventory against the lab: ansible-inventory and ansible-playbook, as users run them.
+
+The three lab engines are registered under a fresh prefix in Consul, etcd and ZooKeeper (or
+listed in a cluster file) for each test, and removed afterwards. The engines are not assumed to
+be empty: only their names, addresses and fixed labels are asserted exactly.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.integration.inventory.helpers import (
+    BIN,
+    files_in,
+    group,
+    hosts,
+    inventory_env,
+    inventory_graph,
+    inventory_list,
+    lab_tls,
+    playbook,
+    registered,
+    run,
+    write_source,
+)
+
+pytestmark = pytest.mark.integration
+
+NODES = ["node-1", "node-2", "node-3"]
+CLOSED_PORT = "10.231.3.2:2399"  # node-3's address, a port nothing listens on: refused at once
+
+
+def lab_addresses(lab):
+    return [engine["addr"] for engine in lab["engines"]]
+
+
+@pytest.mark.parametrize("kind, enabled", [
+    ("consul", None),  # through the `auto` inventory plugin, as AWX and the default configuration load it
+    ("etcd", "dockyard.swarm.swarm"),
+    ("zk", "dockyard.swarm.swarm"),
+    ("file", None),
+])
+def test_list_and_graph_from_each_source(lab, ansible_env, tmp_path, kind, enabled):
+    env = inventory_env(ansible_env, **({"ANSIBLE_INVENTORY_ENABLED": enabled} if enabled else {}))
+    with registered(lab, kind, lab_addresses(lab), tmp_path) as url:
+        source = write_source(tmp_path, dict(lab_tls(lab), discovery=url))
+        listing = inventory_list(source, env)
+        graph = inventory_graph(source, env)
+
+    assert hosts(listing) == NODES
+    for engine in lab["engines"]:
+        variables = listing["_meta"]["hostvars"][engine["name"]]
+        assert variables["swarm_addr"] == engine["addr"]
+        assert variables["ansible_host"] == engine["addr"].split(":")[0]
+        assert variables["docker_host"] == engine["docker_host"]
+        assert {key: variables["swarm_labels"][key] for key in engine["labels"]} == engine["labels"]
+        assert variables["swarm_labels"]["ostype"] == "linux"
+        assert (variables["swarm_health"], variables["swarm_status"], variables["swarm_error"]) == (100, "Healthy", None)
+        assert variables["swarm_cpus"] > 0 and variables["swarm_memory"] > 0
+        assert isinstance(variables["swarm_containers"], int) and variables["swarm_containers"] >= 0
+    assert group(listing, "label_zone_external") == ["node-2"]
+    assert group(listing, "label_zone_internal") == ["node-1", "node-3"]
+    assert group(listing, "label_disk_ssd") == ["node-1", "node-2"]
+    assert group(listing, "label_disk_hdd") == ["node-3"]
+    assert group(listing, "label_status_master") == ["node-1"]
+    assert group(listing, "healthy") == NODES
+    assert group(listing, "unhealthy") == []
+    assert "  |--@label_zone_external:\n  |  |--node-2\n" in graph
+    assert "  |--@healthy:\n  |  |--node-1\n  |  |--node-2\n  |  |--node-3\n" in graph
+
+
+def test_tls_settings_from_the_environment(lab, ansible_env, tmp_path):
+    """DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (set by ansible_env), nothing about TLS in the file."""
+    assert ansible_env["DOCKER_TLS_VERIFY"] == "1" and ansible_env["DOCKER_CERT_PATH"]
+    with registered(lab, "consul", lab_addresses(lab), tmp_path) as url:
+        listing = inventory_list(write_source(tmp_path, {"discovery": url, "timeout": 20}), inventory_env(ansible_env))
+    assert hosts(listing) == NODES and group(listing, "healthy") == NODES
+
+
+def test_wrong_ca_makes_engines_unhealthy_not_the_inventory_fail(lab, ansible_env, tmp_path):
+    config = dict(lab_tls(lab), nodes=lab_addresses(lab), ca_path=lab["tls"]["wrong_ca_path"])
+    proc = run([str(BIN / "ansible-inventory"), "-i", str(write_source(tmp_path, config)), "--list"], inventory_env(ansible_env))
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    listing = json.loads(proc.stdout)
+    assert group(listing, "unhealthy") == sorted(lab_addresses(lab))
+    assert group(listing, "healthy") == []
+    error = listing["_meta"]["hostvars"][lab_addresses(lab)[0]]["swarm_error"]
+    assert "certificate" in error.lower()
+    assert "3 of 3 engines" in proc.stderr
+
+
+def test_unreachable_engine_is_listed_unhealthy(lab, ansible_env, tmp_path):
+    with registered(lab, "consul", lab_addresses(lab) + [CLOSED_PORT], tmp_path) as url:
+        source = write_source(tmp_path, dict(lab_tls(lab), discovery=url))
+        proc = run([str(BIN / "ansible-inventory"), "-i", str(source), "--list"], inventory_env(ansible_env))
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    listing = json.loads(proc.stdout)
+    assert hosts(listing) == sorted(NODES + [CLOSED_PORT])
+    assert group(listing, "unhealthy") == [CLOSED_PORT]
+    assert group(listing, "healthy") == NODES
+    down = listing["_meta"]["hostvars"][CLOSED_PORT]
+    assert (down["swarm_health"], down["swarm_status"]) == (0, "Unhealthy")
+    assert CLOSED_PORT in down["swarm_error"] and down["ansible_host"] == "10.231.3.2"
+    assert "1 of 4 engines" in proc.stderr and CLOSED_PORT in proc.stderr
+
+
+@pytest.mark.parametrize("kind, url", [
+    ("consul", "consul://127.0.0.1:1/dyinv-test-broken"),
+    ("etcd", "etcd://127.0.0.1:1/dyinv-test-broken"),
+    ("zk", "zk://127.0.0.1:1/dyinv-test-broken"),
+    ("file", "file:///nonexistent/dyinv-test/cluster.conf"),
+])
+def test_broken_discovery_source_fails_naming_it(lab, ansible_env, tmp_path, kind, url):
+    source = write_source(tmp_path, dict(lab_tls(lab), discovery=url, discovery_timeout=3))
+    proc = run([str(BIN / "ansible-inventory"), "-i", str(source), "--list"], inventory_env(ansible_env))
+    assert proc.returncode != 0
+    assert "dockyard.swarm.swarm: Discovery source %s failed" % url in proc.stderr.replace("\n", " "), proc.stderr
+
+
+def test_cache_hit_makes_no_network_call(lab, ansible_env, tmp_path):
+    """The second run happens in a new network namespace (no network at all, not even loopback)."""
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare(1) is needed to run ansible-inventory without network")
+    cache = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache"),
+             "cache_timeout": 600}
+    env = inventory_env(ansible_env)
+    with registered(lab, "consul", lab_addresses(lab), tmp_path) as url:
+        source = write_source(tmp_path, dict(lab_tls(lab), discovery=url, discovery_timeout=3, **cache))
+        first = inventory_list(source, env)
+    # The registrations are gone now, and the new namespace reaches neither Consul nor any engine.
+    second = inventory_list(source, env, prefix=["unshare", "--net"])
+    assert hosts(first) == hosts(second) == NODES
+    assert second["_meta"]["hostvars"] == first["_meta"]["hostvars"]
+    assert group(second, "label_zone_external") == ["node-2"]
+
+    # Control: the same command without the cache has no network, and says so.
+    proc = run([str(BIN / "ansible-inventory"), "-i", str(source), "--list", "--flush-cache"], env, prefix=["unshare", "--net"])
+    assert proc.returncode != 0
+    assert "Discovery source %s failed" % url in proc.stderr.replace("\n", " "), proc.stderr
+
+
+def test_playbook_on_label_zone_external_runs_on_node_2_only(lab, ansible_env, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with registered(lab, "file", lab_addresses(lab), tmp_path) as url:
+        source = write_source(tmp_path, dict(lab_tls(lab), discovery=url))
+        proc = run([str(BIN / "ansible-playbook"), "-i", str(source), playbook("record_hosts.yml"),
+                    "-e", "target_pattern=label_zone_external", "-e", "out_dir=%s" % out,
+                    "-e", "ansible_python_interpreter=%s" % (BIN / "python")], inventory_env(ansible_env))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert files_in(out) == ["node-2"]
+    assert (out / "node-2").read_text() == "node-2 10.231.2.2\n"
+    assert "node-2                     : ok=1    changed=1" in proc.stdout
