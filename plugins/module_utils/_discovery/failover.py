@@ -8,36 +8,57 @@ reach an endpoint move on to the next one: an answer that is an error is the sto
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Sequence, Tuple, Type, TypeVar
+import re
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Type, TypeVar
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.options import StoreConfig
 
 T = TypeVar("T")
 
-TLS_MARKERS = ("SSL", "CERTIFICATE", "TLS", "WRONG_VERSION_NUMBER")
-SHORT_REASONS = ("Connection refused", "timed out", "Name or service not known", "No route to host", "Connection reset")
+SSL_REASON = re.compile(r"\[SSL: [A-Z0-9_]+\] ([^(]+?)\s*\(_ssl")
+# (words in the failure, what to check); the first match wins
+TLS_ADVICE = (
+    (("alert bad certificate", "certificate required", "alert unknown ca", "alert certificate unknown"),
+     "the store refused this client's certificate (none, or not from its CA): set discovery_client_cert and "
+     "discovery_client_key"),
+    (("certificate verify failed",),
+     "the store's certificate is not trusted: point discovery_ca_cert/%(ca_var)s at the CA that signed it (its SANs "
+     "must include the address used)"),
+    (("wrong version number", "record layer failure", "packet length too long"),
+     "the store answers plain HTTP: set discovery_tls=false"),
+)
+PLAIN_TO_TLS = ("Remote end closed connection without response", "Connection reset by peer")
+SHORT_REASONS = ("Connection refused", "timed out", "Name or service not known", "No route to host")
 
 
-def short_reason(exc: BaseException) -> str:
-    """A few words for a connection failure instead of a urllib3 traceback string."""
-    text = str(exc)
-    if any(marker in text.upper() for marker in TLS_MARKERS):
-        return "TLS error: " + text[:300]
+def _chain_text(exc: BaseException) -> str:
+    parts: List[str] = []
+    current: Optional[BaseException] = exc
+    while current is not None and len(parts) < 5:  # the client's error, then what caused it
+        part = str(getattr(current, "detail_text", None) or current)
+        if part and part not in parts:
+            parts.append(part)
+        current = current.__cause__ or current.__context__
+    return " | ".join(parts) or type(exc).__name__
+
+
+def short_reason(exc: BaseException, config: StoreConfig, ca_var: str) -> str:
+    """A few words, and what to check, for a failure to reach a store (not a urllib3 traceback string)."""
+    text = _chain_text(exc)
+    ssl = SSL_REASON.search(text)
+    if ssl:
+        lowered = text.lower()
+        for markers, advice in TLS_ADVICE:
+            if any(marker in lowered for marker in markers):
+                return "TLS error (%s): %s" % (ssl.group(1).strip(), advice % {"ca_var": ca_var})
+        return "TLS error (%s)" % ssl.group(1).strip()
+    if not config.use_tls and any(marker in text for marker in PLAIN_TO_TLS):
+        return "the store closed the connection: if it serves HTTPS, set discovery_tls=true and discovery_ca_cert"
     for reason in SHORT_REASONS:
         if reason in text:
             return reason
-    return text[:300] or type(exc).__name__
-
-
-def tls_hint(config: StoreConfig, ca_var: str) -> str:
-    """What to check when the TLS handshake with a store failed."""
-    return (
-        " TLS to the store failed (https, validate_certs=%s): check discovery_ca_cert/%s (the CA that signed the "
-        "store's certificate, whose SANs must include the address used), discovery_client_cert/discovery_client_key "
-        "when the store verifies clients, or set discovery_tls=false if it speaks plain HTTP."
-        % (config.validate_certs, ca_var)
-    )
+    return text.split(" | ")[-1][:200]
 
 
 class Failover:
@@ -61,11 +82,8 @@ class Failover:
             try:
                 result = action(self.clients[index])
             except self.unreachable as exc:
-                failures.append("%s: %s" % (self.config.endpoints[index], short_reason(exc)))
+                failures.append("%s: %s" % (self.config.endpoints[index], short_reason(exc, self.config, self.ca_var)))
                 continue
             self.current = index
             return result
-        hint = tls_hint(self.config, self.ca_var) if any("TLS error" in text for text in failures) else ""
-        raise DiscoveryError(
-            "Cannot reach %s at %s to %s: %s.%s" % (self.store_name, self.config.url, what, "; ".join(failures), hint)
-        )
+        raise DiscoveryError("Cannot reach %s at %s to %s: %s." % (self.store_name, self.config.url, what, "; ".join(failures)))
