@@ -9,7 +9,7 @@ that nodes removed by cheap label filters never cost a per-container pass.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import INVALID_NODES, SchedulingError, describe
 from .expressions import Expression, parse_expressions
@@ -21,6 +21,7 @@ SHORT_ID = 12
 _UNSPECIFIED_IPS = frozenset(("", "0.0.0.0", "::"))
 _DIGITS = re.compile(r"(\d+)")
 _NUMBERS = (int, float)
+_NO_LABELS: Mapping[str, Any] = {}
 _CONTAINER_FIELDS = (("id", str), ("name", str), ("image", str), ("state", str), ("network_mode", str),
                      ("cpus", _NUMBERS), ("memory", int), ("ports", list), ("exposed_ports", list),
                      ("volumes_from", list), ("links", list))
@@ -327,10 +328,60 @@ def container_name(container: Mapping[str, Any]) -> str:
 
 def build_nodes(nodes: Any) -> List[Node]:
     """Views of all node snapshots."""
-    if not isinstance(nodes, (list, tuple)):
-        raise SchedulingError("nodes must be a list of node mappings, got %s" % describe(nodes),
-                              kind=INVALID_NODES)
-    return [Node(raw, i) for i, raw in enumerate(nodes)]
+    return NodePool(nodes).all()
+
+
+class NodePool:
+    """Node views made on demand, at most one per snapshot entry, shared by both passes.
+
+    Building a view costs about as much as a label test, so label-only conditions run
+    on the raw snapshots (``labelled``) and views are made for the survivors only.
+    """
+
+    __slots__ = ("raws", "_views")
+
+    def __init__(self, nodes: Any) -> None:
+        if not isinstance(nodes, (list, tuple)):
+            raise SchedulingError("nodes must be a list of node mappings, got %s" % describe(nodes),
+                                  kind=INVALID_NODES)
+        self.raws = nodes
+        self._views: List[Optional[Node]] = [None] * len(nodes)
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def view(self, index: int) -> Node:
+        node = self._views[index]
+        if node is None:
+            node = self._views[index] = Node(self.raws[index], index)
+        return node
+
+    def views(self, indexes: Iterable[int]) -> List[Node]:
+        return [self.view(i) for i in indexes]
+
+    def all(self) -> List[Node]:
+        return self.views(range(len(self.raws)))
+
+    def made(self) -> List[Node]:
+        """The views built so far (what the hot loops have read)."""
+        return [node for node in self._views if node is not None]
+
+    def labelled(self) -> List[Tuple[int, Mapping[str, Any]]]:
+        """(index, labels) of every node, checked like Node() checks them, without a view."""
+        out = []
+        for index, raw in enumerate(self.raws):
+            if raw.__class__ is dict:
+                node_id = raw.get("id")
+                labels = raw.get("labels")
+                if node_id and node_id.__class__ is str:
+                    if labels.__class__ is dict:
+                        out.append((index, labels))
+                        continue
+                    if labels is None:
+                        out.append((index, _NO_LABELS))
+                        continue
+            out.append((index, self.view(index).labels))  # validates (raises a clear error)
+        return out
 
 
 def unique_ids(nodes: Sequence[Node]) -> List[str]:

@@ -14,7 +14,7 @@ from typing import Any, List, Mapping, Optional, Sequence
 from .errors import NO_HEALTHY_NODE, NO_NODES, SchedulingError, describe
 from .explain import FilterChecks, diagnose
 from .filters import COST_CUSTOM
-from .model import Node, Request, build_nodes, unique_ids
+from .model import NodePool, Request, unique_ids
 from .registry import DEFAULT_STRATEGY, get_filters, get_strategy
 from .resources import overcommit_ratio
 
@@ -39,31 +39,31 @@ def schedule(request: Mapping[str, Any], nodes: Sequence[Mapping[str, Any]],
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise SchedulingError("seed must be an integer or a string, got %s" % describe(seed))
     req = Request(request)
-    views = build_nodes(nodes)
-    if not views:
+    pool = NodePool(nodes)
+    if not len(pool):
         raise SchedulingError(NO_NODES_MESSAGE, kind=NO_NODES)
     try:
-        return _two_passes(req, views, chain, ranker, ratio, seed)
+        return _two_passes(req, pool, chain, ranker, ratio, seed)
     except (AttributeError, TypeError, KeyError):
         # The hot loops read the snapshot without checking every container first;
         # a wrong type shows up here. Name it, or re-raise when the data is fine.
-        for view in views:
+        for view in pool.made():
             view.check_containers()
         raise
 
 
-def _two_passes(req: Request, views: List[Node], chain: Sequence[Any], ranker: Any,
+def _two_passes(req: Request, pool: NodePool, chain: Sequence[Any], ranker: Any,
                 ratio: int, seed: Any) -> List[str]:
     """Classic SelectNodesForContainer: with soft expressions, then (on any error) without."""
     soft = req.soft_expressions
     if not soft:
-        return _place(req, views, chain, ranker, ratio, seed, soft=False)
+        return _place(req, pool, chain, ranker, ratio, seed, soft=False)
     try:
-        return _place(req, views, chain, ranker, ratio, seed, soft=True)
+        return _place(req, pool, chain, ranker, ratio, seed, soft=True)
     except SchedulingError:
         pass  # classic: on any error retry once without the soft expressions
     try:
-        return _place(req, views, chain, ranker, ratio, seed, soft=False)
+        return _place(req, pool, chain, ranker, ratio, seed, soft=False)
     except SchedulingError as exc:
         exc.soft_dropped = True
         if exc.kind == NO_HEALTHY_NODE:
@@ -74,17 +74,30 @@ def _two_passes(req: Request, views: List[Node], chain: Sequence[Any], ranker: A
         raise
 
 
-def _place(req: Request, views: List[Node], chain: Sequence[Any], ranker: Any,
+def _place(req: Request, pool: NodePool, chain: Sequence[Any], ranker: Any,
            ratio: int, seed: Any, soft: bool) -> List[str]:
     checked: List[FilterChecks] = [(name, flt, list(flt.checks(req, soft))) for name, flt in chain]
     order = sorted(
         ((getattr(check, "cost", COST_CUSTOM), position, check)
          for position, (unused_name, unused_filter, checks) in enumerate(checked) for check in checks),
         key=lambda item: (item[0], item[1]))
-    survivors = views
+    # Label-only conditions first, on the raw snapshots: no view for nodes they remove.
+    on_labels = [check for unused_cost, unused_position, check in order
+                 if getattr(check, "keep_labels", None) is not None]
+    if on_labels:
+        labelled = pool.labelled()
+        for check in on_labels:
+            keep_labels = check.keep_labels
+            labelled = [entry for entry in labelled if keep_labels(entry[1])]
+            if not labelled:
+                raise diagnose(checked, pool.all())
+        survivors = pool.views([index for index, unused_labels in labelled])
+    else:
+        survivors = pool.all()
     for unused_cost, unused_position, check in order:
-        keep = check.keep
-        survivors = [node for node in survivors if keep(node)]
-        if not survivors:
-            raise diagnose(checked, views)
+        if getattr(check, "keep_labels", None) is None:
+            keep = check.keep
+            survivors = [node for node in survivors if keep(node)]
+            if not survivors:
+                raise diagnose(checked, pool.all())
     return unique_ids(ranker.rank(req, survivors, ratio, seed))

@@ -8,7 +8,7 @@ depend on the order) and still explain a failure in classic chain order.
 """
 from __future__ import annotations
 
-from typing import Callable, List, Optional
+from typing import Any, Callable, List, Mapping, Optional
 
 from ..model import Node, Request
 
@@ -21,35 +21,49 @@ COST_SELECTIVE = 3   # scans containers/images, usually keeps few nodes (affinit
 COST_CONTAINERS = 4  # scans containers, usually keeps most nodes (ports, anti-affinity)
 
 Keep = Callable[[Node], bool]
+KeepLabels = Callable[[Mapping[str, Any]], bool]
 Why = Callable[[Node], str]
 
 
-class Check:
-    """One condition: keep(node) is True when the node satisfies it.
+def _on_labels(keep_labels: KeepLabels) -> Keep:
+    return lambda node: keep_labels(node.labels)
 
-    text is how the condition is shown in errors (classic GetFilters wording),
-    cost orders evaluation (lower first), why(node) optionally says in a few
+
+class Check:
+    """One condition: ``keep(node)`` is True when the node satisfies it.
+
+    ``text`` is how the condition is shown in errors (classic GetFilters wording),
+    ``cost`` orders evaluation (lower first), ``why(node)`` optionally says in a few
     words why a node was removed (shown for the condition that removed the last nodes).
+    ``keep_labels(labels)``, for conditions that read nothing but the node labels,
+    lets the scheduler test raw snapshots before it builds node views; ``keep`` may
+    then be omitted.
     """
 
-    __slots__ = ("text", "keep", "cost", "why")
+    __slots__ = ("text", "keep", "cost", "why", "keep_labels")
 
-    def __init__(self, text: str, keep: Keep, cost: int = COST_CUSTOM, why: Optional[Why] = None) -> None:
+    def __init__(self, text: str, keep: Optional[Keep] = None, cost: int = COST_CUSTOM,
+                 why: Optional[Why] = None, keep_labels: Optional[KeepLabels] = None) -> None:
+        if keep is None:
+            if keep_labels is None:
+                raise TypeError("Check needs keep or keep_labels")
+            keep = _on_labels(keep_labels)
         self.text = text
         self.keep = keep
         self.cost = cost
         self.why = why
+        self.keep_labels = keep_labels
 
     def __repr__(self) -> str:
         return "Check(%r)" % self.text
 
 
 class Filter:
-    """Base class of filters. Subclasses set name and implement checks.
+    """Base class of filters. Subclasses set ``name`` and implement ``checks``.
 
-    checks(request, soft) returns the conditions for this request; soft is True
-    in the first pass, when soft (==~/!=~) expressions are evaluated too.
-    quiet filters are listed in errors only when they removed nodes.
+    ``checks(request, soft)`` returns the conditions for this request; ``soft`` is True
+    in the first pass, when soft (``==~``/``!=~``) expressions are evaluated too.
+    ``quiet`` filters are listed in errors only when they removed nodes.
     """
 
     name = ""

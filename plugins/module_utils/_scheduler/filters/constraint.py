@@ -1,19 +1,19 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""constraint: match node attributes, node (id or name) and engine labels.
+"""constraint: match node attributes, ``node`` (id or name) and engine labels.
 
-A missing label is the empty string, as in classic Swarm: key!=x keeps nodes
-without the label, key==* keeps every node, key==x* and key==/x/ keep none
+A missing label is the empty string, as in classic Swarm: ``key!=x`` keeps nodes
+without the label, ``key==*`` keeps every node, ``key==x*`` and ``key==/x/`` keep none
 of them.
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Any, List, Mapping
 
 from ..expressions import EQ, Expression
 from ..model import Node, Request
 from ..validation import label_text
-from .base import COST_LABELS, Check, Filter, Keep
+from .base import COST_LABELS, Check, Filter, KeepLabels
 
 NODE_KEY = "node"
 
@@ -22,20 +22,23 @@ class ConstraintFilter(Filter):
     name = "constraint"
 
     def checks(self, request: Request, soft: bool) -> List[Check]:
-        return [Check(e.text, _keep(e), COST_LABELS, _why(e))
-                for e in request.constraints if soft or not e.soft]
+        return [_check(e) for e in request.constraints if soft or not e.soft]
 
 
-def _keep(expr: Expression) -> Keep:
+def _check(expr: Expression) -> Check:
     if expr.key == NODE_KEY:
-        return lambda node: expr.accepts((node.id, node.name))
+        return Check(expr.text, lambda node: expr.accepts((node.id, node.name)), COST_LABELS, _why(expr))
+    return Check(expr.text, None, COST_LABELS, _why(expr), keep_labels=_keep_labels(expr))
+
+
+def _keep_labels(expr: Expression) -> KeepLabels:
     key = expr.key
     match = expr.match
     wanted = expr.operator == EQ
     literal = expr.literal
     if literal is not None:
-        def keep_literal(node: Node) -> bool:
-            value = node.labels.get(key)
+        def keep_literal(labels: Mapping[str, Any]) -> bool:
+            value = labels.get(key)
             if value == literal:
                 return wanted
             if value is None or value.__class__ is str:
@@ -43,8 +46,8 @@ def _keep(expr: Expression) -> Keep:
             return (label_text(value) == literal) is wanted
         return keep_literal
 
-    def keep(node: Node) -> bool:
-        value = node.labels.get(key, "")
+    def keep(labels: Mapping[str, Any]) -> bool:
+        value = labels.get(key, "")
         if value.__class__ is not str:
             value = label_text(value)
         return bool(match(value)) is wanted
