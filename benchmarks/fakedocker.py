@@ -152,9 +152,15 @@ class FakeDockerFleet:
         self._handlers[writer] = asyncio.current_task()
         try:
             while True:
-                request = await reader.readline()
-                if not request:
+                first = await reader.read(1)
+                if not first:
                     break
+                if first == b"\x16":  # a TLS handshake: answer as a plain-HTTP Docker engine (Go) does
+                    writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+                                 b"400 Bad Request")
+                    await writer.drain()
+                    break
+                request = first + await reader.readline()
                 length = 0
                 while True:
                     line = await reader.readline()
