@@ -55,7 +55,11 @@ def pull_image(client: Any, image: str, auth: Optional[Mapping[str, str]] = None
     except EngineAPIError:
         raise
     except Exception as exc:
-        raise EngineAPIError("Engine %s could not pull %s: %s" % (addr, image, explain(exc, addr)), addr, _status(exc)) from None
+        error = explain(exc, addr)
+        if not isinstance(error, EngineAPIError):
+            raise error from None
+        raise EngineAPIError("Engine %s could not pull %s: %s" % (addr, image, error.explanation), addr,
+                             error.status_code) from None
 
 
 def ensure_image(client: Any, image: str, pull: str = "missing", auth: Optional[Mapping[str, str]] = None) -> bool:

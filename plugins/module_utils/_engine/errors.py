@@ -39,9 +39,11 @@ class EngineUnreachableError(EngineError):
 class EngineAPIError(EngineError):
     """The engine answered with an error status."""
 
-    def __init__(self, message: str, addr: Optional[str] = None, status_code: Optional[int] = None) -> None:
+    def __init__(self, message: str, addr: Optional[str] = None, status_code: Optional[int] = None,
+                 explanation: Optional[str] = None) -> None:
         super().__init__(message, addr)
         self.status_code = status_code
+        self.explanation = explanation or message
 
 
 class AmbiguousContainerError(EngineError):
@@ -129,6 +131,9 @@ def explain(exc: BaseException, addr: str, options: Any = None) -> EngineError:
     if status == 400 and "HTTPS server" in text:
         return EngineTLSError("Engine %s requires TLS: it answered 'Client sent an HTTP request to an HTTPS server'. "
                               "Set validate_certs=true (or tls=true) with ca_path, client_cert and client_key." % addr, addr)
+    if status is not None:  # the engine answered: its own words, not our guesses about the network
+        explanation = str(getattr(exc, "explanation", None) or facts["short"])
+        return EngineAPIError("Engine %s answered %s: %s" % (addr, status, explanation), addr, status, explanation)
     lowered = text.lower()
     is_tls = "ssl" in lowered or "certificate" in lowered or "tls" in lowered
     if is_tls:
@@ -140,7 +145,4 @@ def explain(exc: BaseException, addr: str, options: Any = None) -> EngineError:
             return EngineUnreachableError("Engine %s: %s" % (addr, message % facts), addr)
     if is_tls:
         return EngineTLSError("Engine %s: TLS failed (%s). Check ca_path, client_cert and client_key." % (addr, facts["short"]), addr)
-    if status is not None:
-        explanation = getattr(exc, "explanation", None) or facts["short"]
-        return EngineAPIError("Engine %s answered %s: %s" % (addr, status, explanation), addr, status)
     return EngineError("Engine %s: %s" % (addr, facts["short"]), addr)

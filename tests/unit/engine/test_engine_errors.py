@@ -80,3 +80,9 @@ def test_unknown_errors_still_name_the_engine() -> None:
     error = explain(ValueError("odd"), "10.0.0.1:2376", OPTIONS)
     assert type(error) is EngineError and str(error) == "Engine 10.0.0.1:2376: ValueError: odd"
     assert explain(error, "x", OPTIONS) is error
+
+
+def test_an_engine_answer_is_never_mistaken_for_a_network_failure() -> None:
+    error = explain(api_error(500, 'Get "https://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused'),
+                    "10.0.0.1:2376", OPTIONS)
+    assert isinstance(error, EngineAPIError) and error.status_code == 500 and "dial tcp 127.0.0.1:1" in error.explanation
