@@ -139,3 +139,10 @@ def test_usage_sums_all_containers_with_fractional_cpus():
 
 def test_cid_helper_is_stable():
     assert cid("x") == cid("x") and len(cid("x")) == 64
+
+
+def test_mapping_types_other_than_dict_are_accepted():
+    from types import MappingProxyType
+    nodes = [MappingProxyType({"id": "a", "labels": MappingProxyType({"zone": "x"})}), {"id": "b"}]
+    assert schedule({"constraints": ["zone==x"]}, nodes) == ["a"]
+    assert schedule(MappingProxyType({"constraints": ["zone!=x"]}), nodes) == ["b"]

@@ -103,3 +103,24 @@ def test_custom_strategy():
         unregister_strategy("fewest-cpus")
     with pytest.raises(SchedulingError, match="not supported"):
         schedule({}, NODES, strategy="fewest-cpus")
+
+
+def test_label_only_check_runs_before_views_are_built():
+    class RackFilter(Filter):
+        name = "rack"
+
+        def checks(self, request, soft):
+            return [Check("rack==r1", None, COST_NODE, keep_labels=lambda labels: labels.get("rack") == "r1")]
+    register_filter("rack", RackFilter())
+    try:
+        nodes = [node("a", {"rack": "r1"}), node("b", {"rack": "r2"})]
+        assert names(nodes, schedule({}, nodes, filters=["rack"])) == ["a"]
+        with pytest.raises(SchedulingError, match=r"\[rack==r1\] removed 1 of 1 node"):
+            schedule({}, nodes[1:], filters=["rack"])
+    finally:
+        unregister_filter("rack")
+
+
+def test_check_needs_a_predicate():
+    with pytest.raises(TypeError):
+        Check("nothing")
