@@ -4,12 +4,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, open_backend
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import consul_store
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.consul_store import session_ttl
 
 from .fakes import ConsulServer
@@ -17,76 +14,67 @@ from .fakes import ConsulServer
 KEY = "swarm/docker/swarm/nodes/10.0.0.5:2376"
 
 
-@pytest.fixture()
-def server(monkeypatch: pytest.MonkeyPatch) -> ConsulServer:
-    fake = ConsulServer()
-    module = fake.module()
-    monkeypatch.setattr(consul_store, "require",
-                        lambda name, pip, purpose: module if name == "consul" else importlib.import_module(name))
-    return fake
-
-
-def test_list_reads_values_of_direct_children_only(server: ConsulServer) -> None:
-    server.kv["swarm/docker/swarm/nodes/b:1"] = {"Value": b"10.0.0.2:2376", "ModifyIndex": 1}
-    server.kv["swarm/docker/swarm/nodes/a:1"] = {"Value": b"10.0.0.1:2376", "ModifyIndex": 2}
-    server.kv["swarm/docker/swarm/nodes/c:3"] = {"Value": b"", "ModifyIndex": 3}  # empty value: the key names it
-    server.kv["swarm/docker/swarm/nodes/deeper/x:1"] = {"Value": b"10.9.9.9:1", "ModifyIndex": 4}
-    server.kv["swarm/docker/swarm/nodes/junk"] = {"Value": b"not an address", "ModifyIndex": 5}
-    server.kv["swarm/docker/swarm/nodes2/z:1"] = {"Value": b"10.7.7.7:1", "ModifyIndex": 6}
+def test_list_reads_values_of_direct_children_only(consul_server: ConsulServer) -> None:
+    consul_server.kv["swarm/docker/swarm/nodes/b:1"] = {"Value": b"10.0.0.2:2376", "ModifyIndex": 1}
+    consul_server.kv["swarm/docker/swarm/nodes/a:1"] = {"Value": b"10.0.0.1:2376", "ModifyIndex": 2}
+    consul_server.kv["swarm/docker/swarm/nodes/c:3"] = {"Value": b"", "ModifyIndex": 3}  # empty value: the key names it
+    consul_server.kv["swarm/docker/swarm/nodes/deeper/x:1"] = {"Value": b"10.9.9.9:1", "ModifyIndex": 4}
+    consul_server.kv["swarm/docker/swarm/nodes/junk"] = {"Value": b"not an address", "ModifyIndex": 5}
+    consul_server.kv["swarm/docker/swarm/nodes2/z:1"] = {"Value": b"10.7.7.7:1", "ModifyIndex": 6}
     assert open_backend("consul://h/swarm", environ={}).list_nodes() == ["10.0.0.1:2376", "10.0.0.2:2376", "c:3"]
 
 
-def test_empty_store_lists_nothing(server: ConsulServer) -> None:
+def test_empty_store_lists_nothing(consul_server: ConsulServer) -> None:
     assert open_backend("consul://h/swarm", environ={}).list_nodes() == []
 
 
-def test_register_acquires_with_a_delete_session(server: ConsulServer) -> None:
+def test_register_acquires_with_a_delete_session(consul_server: ConsulServer) -> None:
     backend = open_backend("consul://h/swarm", environ={})
     registration = backend.register("10.0.0.5:2376", 60)
-    session = server.sessions[registration.session]  # type: ignore[attr-defined]
+    session = consul_server.sessions[registration.session]  # type: ignore[attr-defined]
     assert session["behavior"] == "delete" and session["ttl"] == 30
-    assert server.kv[KEY]["Session"] == registration.session and server.kv[KEY]["Value"] == b"10.0.0.5:2376"
+    assert consul_server.kv[KEY]["Session"] == registration.session and consul_server.kv[KEY]["Value"] == b"10.0.0.5:2376"
     registration.refresh()
     assert session["renewals"] == 1
     registration.close()
-    assert KEY not in server.kv and not server.sessions
+    assert KEY not in consul_server.kv and not consul_server.sessions
 
 
-def test_expired_session_is_recreated_and_the_key_reacquired(server: ConsulServer) -> None:
+def test_expired_session_is_recreated_and_the_key_reacquired(consul_server: ConsulServer) -> None:
     registration = open_backend("consul://h/swarm", environ={}).register("10.0.0.5:2376", 60)
     first = registration.session  # type: ignore[attr-defined]
-    server.expire(first)
-    assert KEY not in server.kv
+    consul_server.expire(first)
+    assert KEY not in consul_server.kv
     registration.refresh()
-    assert registration.session != first and server.kv[KEY]["Session"] == registration.session  # type: ignore[attr-defined]
+    assert registration.session != first and consul_server.kv[KEY]["Session"] == registration.session  # type: ignore[attr-defined]
     assert registration.sessions_created == 2  # type: ignore[attr-defined]
 
 
-def test_key_deleted_by_hand_comes_back_on_refresh(server: ConsulServer) -> None:
+def test_key_deleted_by_hand_comes_back_on_refresh(consul_server: ConsulServer) -> None:
     registration = open_backend("consul://h/swarm", environ={}).register("10.0.0.5:2376", 60)
-    del server.kv[KEY]
+    del consul_server.kv[KEY]
     registration.refresh()
-    assert server.kv[KEY]["Session"] == registration.session  # type: ignore[attr-defined]
+    assert consul_server.kv[KEY]["Session"] == registration.session  # type: ignore[attr-defined]
 
 
-def test_a_stale_session_of_the_same_address_is_taken_over(server: ConsulServer) -> None:
+def test_a_stale_session_of_the_same_address_is_taken_over(consul_server: ConsulServer) -> None:
     backend = open_backend("consul://h/swarm", environ={})
     old = backend.register("10.0.0.5:2376", 60)
     new = backend.register("10.0.0.5:2376", 60)  # the agent restarted before the old session expired
-    assert server.kv[KEY]["Session"] == new.session and old.session not in server.sessions  # type: ignore[attr-defined]
+    assert consul_server.kv[KEY]["Session"] == new.session and old.session not in consul_server.sessions  # type: ignore[attr-defined]
 
 
-def test_close_without_deregister_releases_and_lets_the_ttl_act(server: ConsulServer) -> None:
+def test_close_without_deregister_releases_and_lets_the_ttl_act(consul_server: ConsulServer) -> None:
     registration = open_backend("consul://h/swarm", environ={}).register("10.0.0.5:2376", 60)
     registration.close(deregister=False)
-    assert KEY in server.kv and server.kv[KEY]["Session"] is None
+    assert KEY in consul_server.kv and consul_server.kv[KEY]["Session"] is None
 
 
-def test_deregister(server: ConsulServer) -> None:
+def test_deregister(consul_server: ConsulServer) -> None:
     backend = open_backend("consul://h/swarm", environ={})
     backend.register("10.0.0.5:2376", 60)
     assert backend.deregister("10.0.0.5:2376") is True
-    assert KEY not in server.kv and not server.sessions
+    assert KEY not in consul_server.kv and not consul_server.sessions
     assert backend.deregister("10.0.0.5:2376") is False
 
 
@@ -94,27 +82,27 @@ def test_session_ttl_is_half_the_ttl_within_consul_limits() -> None:
     assert [session_ttl(ttl) for ttl in (5, 20, 180, 10 ** 6)] == [10, 10, 90, 86400]
 
 
-def test_failover_to_the_next_agent_and_stay_there(server: ConsulServer) -> None:
-    server.down.append("h1:8500")
+def test_failover_to_the_next_agent_and_stay_there(consul_server: ConsulServer) -> None:
+    consul_server.down.append("h1:8500")
     backend = open_backend("consul://h1,h2/swarm", environ={})
     assert backend.list_nodes() == [] and backend.list_nodes() == []
-    assert [call.split()[0] for call in server.calls] == ["h2:8500", "h2:8500"]
+    assert [call.split()[0] for call in consul_server.calls] == ["h2:8500", "h2:8500"]
 
 
-def test_all_agents_down_names_them(server: ConsulServer) -> None:
-    server.down.extend(["h1:8500", "h2:8500"])
+def test_all_agents_down_names_them(consul_server: ConsulServer) -> None:
+    consul_server.down.extend(["h1:8500", "h2:8500"])
     with pytest.raises(DiscoveryError, match=r"Cannot reach Consul at consul://h1:8500,h2:8500/swarm to list .*"
                                              r"h1:8500: Connection refused; h2:8500: Connection refused"):
         open_backend("consul://h1,h2/swarm", environ={}).list_nodes()
 
 
-def test_acl_denial_says_which_token_to_set(server: ConsulServer) -> None:
-    server.deny = True
+def test_acl_denial_says_which_token_to_set(consul_server: ConsulServer) -> None:
+    consul_server.deny = True
     with pytest.raises(DiscoveryError, match="permission denied by ACL.*discovery_token or CONSUL_HTTP_TOKEN"):
         open_backend("consul://h/swarm", environ={}).list_nodes()
 
 
-def test_tls_and_token_reach_the_client(server: ConsulServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_tls_and_token_reach_the_client(consul_server: ConsulServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
     pem = tmp_path / "ca.pem"
     pem.write_text("x")
     backend = open_backend("consul://h/swarm", {"discovery_ca_cert": str(pem), "discovery_client_cert": str(pem),
