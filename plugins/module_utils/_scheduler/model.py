@@ -110,6 +110,8 @@ class Request:
         self.ports: Tuple[PortBinding, ...] = tuple(
             port_binding(p, "request port %d" % i) for i, p in enumerate(ports))
         exposed_ports = raw.get("exposed_ports") or []
+        if is_mapping(exposed_ports):  # Docker API form {"80/tcp": {}}
+            exposed_ports = list(exposed_ports)
         if not isinstance(exposed_ports, (list, tuple)):
             raise SchedulingError("request 'exposed_ports' must be a list like ['80/tcp'], got %s"
                                   % describe(exposed_ports))

@@ -146,3 +146,7 @@ def test_mapping_types_other_than_dict_are_accepted():
     nodes = [MappingProxyType({"id": "a", "labels": MappingProxyType({"zone": "x"})}), {"id": "b"}]
     assert schedule({"constraints": ["zone==x"]}, nodes) == ["a"]
     assert schedule(MappingProxyType({"constraints": ["zone!=x"]}), nodes) == ["b"]
+
+
+def test_exposed_ports_in_docker_api_form():
+    assert Request({"exposed_ports": {"80/tcp": {}, "53/udp": {}}}).exposed == ("80/tcp", "53/udp")
