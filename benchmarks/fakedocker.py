@@ -121,9 +121,9 @@ def _response(data: Dict[str, Any], method: str, path: str) -> bytes:
         status, body = (405, {"message": "read-only simulation"}) if method != "GET" else _route(data, path)
         payload = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         kind = b"text/plain" if isinstance(body, str) else b"application/json"
-        cache[key] = (b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nApi-Version: %s\r\n"
-                      b"Server: fakedocker-simulation\r\n\r\n%s" % (status, b"OK" if status == 200 else b"Error", kind,
-                                                                      len(payload), API_VERSION.encode(), payload))
+        reason = b"OK" if status == 200 else b"Error"
+        head = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nApi-Version: %s\r\nServer: fakedocker-simulation\r\n\r\n"
+        cache[key] = head % (status, reason, kind, len(payload), API_VERSION.encode()) + payload
     return cache[key]
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 
 def free_ports(count: int) -> List[int]:
-    sockets = [socket.socket() for _ in range(count)]
+    sockets = [socket.socket() for unused_index in range(count)]
     for sock in sockets:
         sock.bind(("127.0.0.1", 0))
     ports = [sock.getsockname()[1] for sock in sockets]

@@ -140,3 +140,15 @@ def test_file_and_nodes_discovery_of_the_lab(tmp_path: Path, lab: dict) -> None:
     assert list_nodes("10.231.[1:3].2:2376") == addrs
     nodes = snapshot(list_nodes("file://%s" % cluster), lab_options(lab))
     assert [node["name"] for node in nodes] == ["node-1", "node-2", "node-3"]
+
+
+def test_put_node_outlives_the_registration_it_replaces(store_url: str) -> None:
+    with open_backend(store_url, environ={}) as backend:
+        registration = backend.register(ADVERTISE, 20)
+        key = backend.put_node(ADVERTISE)
+        assert key.endswith("docker/swarm/nodes/" + ADVERTISE)
+        registration.close(deregister=False)  # its session (ZooKeeper: its ephemeral owner) ends here
+        time.sleep(1)
+        assert list_nodes(store_url, environ={}) == [ADVERTISE]
+        assert backend.deregister(ADVERTISE) is True
+    assert list_nodes(store_url, environ={}) == []

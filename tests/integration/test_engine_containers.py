@@ -91,6 +91,7 @@ def test_the_same_name_on_two_engines_is_reported(lab: dict, clients: List, name
 def test_a_failed_pull_is_reported_and_creates_nothing(clients: List, name: str) -> None:
     # 127.0.0.1 inside the engine's own network namespace: nothing listens, no traffic leaves the lab.
     image = "127.0.0.1:1/dockyard/none:1"
-    with pytest.raises(EngineAPIError, match=r"Engine 10.231.1.2:2376 could not pull 127.0.0.1:1/dockyard/none:1: .*dial tcp 127.0.0.1:1: connect: connection refused"):
+    expected = r"Engine 10.231.1.2:2376 could not pull 127.0.0.1:1/dockyard/none:1: .*dial tcp 127.0.0.1:1: connect: connection refused"
+    with pytest.raises(EngineAPIError, match=expected):
         create_container(clients[0], name, {"Image": image}, pull="missing")
     assert inspect_container(clients[0], name) is None

@@ -7,9 +7,7 @@ A package entry point (rather than `-m ..._discovery.join`) so the join module i
 
 from __future__ import annotations
 
-import sys
-
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

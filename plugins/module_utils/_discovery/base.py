@@ -45,6 +45,13 @@ class Backend:
             "etcd:// or zk:// discovery." % (self.description, addr)
         )
 
+    def put_node(self, addr: str) -> str:
+        """Write the key of ``addr`` with no expiry (a lasting member, not a heartbeat); return the key."""
+        raise DiscoveryError(
+            "%s cannot register engines: it is a static list; add %s to it instead, or use consul://, "
+            "etcd:// or zk:// discovery." % (self.description, addr)
+        )
+
     def deregister(self, addr: str) -> bool:
         """Remove ``addr``; return whether a key was removed."""
         raise DiscoveryError("%s cannot deregister engines: it is a static list; remove %s from it instead." % (self.description, addr))

@@ -112,13 +112,23 @@ class ConsulBackend(Backend):
     def register(self, addr: str, ttl: int) -> Registration:
         return ConsulRegistration(self.store, node_key(self.config.prefix, addr), addr, ttl)
 
-    def deregister(self, addr: str) -> bool:
-        key = node_key(self.config.prefix, addr)
+    def _end_session_of(self, key: str) -> bool:
+        """End the session holding ``key`` (with behavior=delete that deletes it); whether the key existed."""
         _index, data = self.store.call(lambda client: client.kv.get(key), "read %s" % key)
-        if not data:
-            return False
-        if data.get("Session"):
+        if data and data.get("Session"):
             session = data["Session"]
             self.store.call(lambda client: client.session.destroy(session), "end the session of %s" % key)
+        return bool(data)
+
+    def put_node(self, addr: str) -> str:
+        key = node_key(self.config.prefix, addr)
+        self._end_session_of(key)  # a key still held by a session would vanish with it
+        self.store.call(lambda client: client.kv.put(key, addr), "register %s" % key)
+        return key
+
+    def deregister(self, addr: str) -> bool:
+        key = node_key(self.config.prefix, addr)
+        if not self._end_session_of(key):
+            return False
         self.store.call(lambda client: client.kv.delete(key), "delete %s" % key)
         return True

@@ -90,7 +90,7 @@ class ConsulLock:
     def _renew_loop(self) -> None:
         while not self._stop.wait(self.ttl / 3.0):
             try:
-                self.store.call(lambda client: self._renew(client), "renew the lock session of %s" % self.key)
+                self.store.call(self._renew, "renew the lock session of %s" % self.key)
             except DiscoveryError:
                 continue  # Consul unreachable for a moment; the next attempt may succeed before the TTL
             if self.lost:

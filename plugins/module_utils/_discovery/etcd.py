@@ -145,6 +145,12 @@ class EtcdBackend(Backend):
     def register(self, addr: str, ttl: int) -> Registration:
         return EtcdRegistration(self.store, etcd_key(self.config.prefix, addr), addr, ttl)
 
+    def put_node(self, addr: str) -> str:
+        key = etcd_key(self.config.prefix, addr)
+        # a put without a lease also detaches the key from a lease it had
+        self.store.call(lambda client: client.put(key, addr), "register %s" % key)
+        return key
+
     def deregister(self, addr: str) -> bool:
         key = etcd_key(self.config.prefix, addr)
         return bool(self.store.call(lambda client: client.delete(key), "delete %s" % key))

@@ -112,8 +112,8 @@ def _discovery_opts(items: Sequence[str]) -> Dict[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="swarm-join", description="Keep a Docker engine registered in discovery.")
-    parser.add_argument("discovery", nargs="?", help="consul://h:8500/<prefix>, etcd://h1,h2/<prefix> or zk://h1,h2/<prefix> "
-                                                    "(default: $SWARM_DISCOVERY)")
+    parser.add_argument("discovery", nargs="?",
+                        help="consul://h:8500/<prefix>, etcd://h1,h2/<prefix> or zk://h1,h2/<prefix> (default: $SWARM_DISCOVERY)")
     parser.add_argument("--advertise", "--addr", help="the engine address to register, host:port (default: $SWARM_ADVERTISE)")
     parser.add_argument("--heartbeat", default="60s", help="refresh period (default 60s)")
     parser.add_argument("--ttl", default="180s", help="how long the key outlives the last heartbeat (default 180s)")
@@ -153,4 +153,4 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -161,6 +161,22 @@ class ZkBackend(Backend):
     def register(self, addr: str, ttl: int) -> Registration:
         return ZkRegistration(self.config, addr, ttl)
 
+    def put_node(self, addr: str) -> str:
+        key = zk_path(self.config.prefix, addr)
+        session = self.session
+
+        def create(client: Any) -> None:
+            if client.exists(key):
+                _data, stat = client.get(key)
+                if not stat.ephemeralOwner:
+                    return
+                client.delete(key)  # an ephemeral znode would end with its session: make it lasting
+            client.ensure_path(key.rsplit("/", 1)[0], acl=session.acl())
+            client.create(key, addr.encode("utf-8"), acl=session.acl())
+
+        session.call(create, "register %s" % key)
+        return key
+
     def deregister(self, addr: str) -> bool:
         key = zk_path(self.config.prefix, addr)
         errors = self.session.kazoo_exceptions

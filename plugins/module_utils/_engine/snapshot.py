@@ -108,7 +108,9 @@ class _Gather:
 
 def _same_engine(one: Dict[str, Any], other: Dict[str, Any]) -> bool:
     """Two answers come from one engine when name and container ids match, not just the engine ID."""
-    ids = lambda node: sorted(container["id"] for container in node["containers"])  # noqa: E731
+    def ids(node: Dict[str, Any]) -> List[str]:
+        return sorted(container["id"] for container in node["containers"])
+
     return one["name"] == other["name"] and ids(one) == ids(other)
 
 

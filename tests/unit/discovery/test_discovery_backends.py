@@ -26,6 +26,8 @@ def test_nodes_backend_lists_in_order_and_cannot_register() -> None:
         backend.register("h3:1", 60)
     with pytest.raises(DiscoveryError, match="cannot deregister"):
         backend.deregister("h2:1")
+    with pytest.raises(DiscoveryError, match="cannot register engines"):
+        backend.put_node("h3:1")
 
 
 def test_file_backend_rereads_the_file(tmp_path: Path) -> None:

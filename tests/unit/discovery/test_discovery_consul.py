@@ -109,3 +109,11 @@ def test_tls_and_token_reach_the_client(consul_server: ConsulServer, tmp_path) -
                                                 "discovery_client_key": str(pem)}, {"CONSUL_HTTP_TOKEN": "t0k"})
     client = backend.store.failover.clients[0]  # type: ignore[attr-defined]
     assert (client.scheme, client.verify, client.cert, client.token) == ("https", str(pem), (str(pem), str(pem)), "t0k")
+
+
+def test_put_node_is_lasting_even_over_a_session_registration(consul_server: ConsulServer) -> None:
+    backend = open_backend("consul://h/swarm", environ={})
+    backend.register("10.0.0.5:2376", 60)
+    assert backend.put_node("10.0.0.5:2376") == KEY
+    assert consul_server.kv[KEY]["Session"] is None and not consul_server.sessions
+    assert backend.list_nodes() == ["10.0.0.5:2376"]

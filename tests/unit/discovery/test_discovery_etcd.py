@@ -67,3 +67,12 @@ def test_tls_session_ignores_requests_environment(server: EtcdServer, tmp_path) 
     open_backend("etcd://e1/swarm", {"discovery_ca_cert": str(pem)}, {}).list_nodes()
     client = server.clients[-1]
     assert client.protocol == "https" and client.session.verify == str(pem) and client.session.trust_env is False
+
+
+def test_put_node_detaches_the_key_from_its_lease(server: EtcdServer) -> None:
+    backend = open_backend("etcd://e1/swarm", environ={})
+    backend.register("10.0.0.5:2376", 30)
+    lease = server.kv[KEY]["lease"]
+    assert backend.put_node("10.0.0.5:2376") == KEY and server.kv[KEY]["lease"] is None
+    server.expire(lease)
+    assert backend.list_nodes() == ["10.0.0.5:2376"]

@@ -69,3 +69,12 @@ def test_tls_and_digest_auth_options(server: ZkServer, tmp_path) -> None:  # typ
                                   "discovery_password": "p"}, {}).list_nodes()
     options = server.clients[-1].options
     assert options["use_ssl"] and options["ca"] == str(pem) and options["auth_data"] == [("digest", "u:p")]
+
+
+def test_put_node_replaces_an_ephemeral_znode_with_a_lasting_one(server: ZkServer) -> None:
+    backend = open_backend("zk://z/swarm", environ={})
+    backend.register("10.0.0.5:2376", 20)
+    assert backend.put_node("10.0.0.5:2376") == KEY and server.nodes[KEY]["owner"] == 0
+    assert backend.put_node("10.0.0.5:2376") == KEY  # idempotent
+    backend.close()
+    assert backend.list_nodes() == ["10.0.0.5:2376"]

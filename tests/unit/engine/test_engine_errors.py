@@ -78,7 +78,8 @@ def test_api_errors_keep_the_status() -> None:
 
 def test_unknown_errors_still_name_the_engine() -> None:
     error = explain(ValueError("odd"), "10.0.0.1:2376", OPTIONS)
-    assert type(error) is EngineError and str(error) == "Engine 10.0.0.1:2376: ValueError: odd"
+    assert not isinstance(error, (EngineAPIError, EngineTLSError, EngineUnreachableError))
+    assert isinstance(error, EngineError) and str(error) == "Engine 10.0.0.1:2376: ValueError: odd"
     assert explain(error, "x", OPTIONS) is error
 
 

@@ -52,9 +52,9 @@ def test_container_dict_merges_recorded_and_published_ports() -> None:
 
 
 def test_reservation_labels_round_trip() -> None:
-    labels = reservation_labels(cpus=2.0, memory=512 << 20, ports=[{"host_port": 80, "container_port": 80},
-                                                                    {"host_ip": "127.0.0.1", "host_port": "53",
-                                                                     "container_port": 53, "protocol": "UDP"}],
+    ports = [{"host_port": 80, "container_port": 80},
+             {"host_ip": "127.0.0.1", "host_port": "53", "container_port": 53, "protocol": "UDP"}]
+    labels = reservation_labels(cpus=2.0, memory=512 << 20, ports=ports,
                                 exposed_ports=["80/tcp"], volumes_from=["data"], links=["db:db"])
     assert labels["com.dockyard.swarm.cpus"] == "2" and labels["com.dockyard.swarm.memory"] == str(512 << 20)
     assert is_recorded(labels) and not is_recorded({}) and not is_recorded(None)
