@@ -176,6 +176,7 @@ def snapshot(targets: Sequence[str], options: ConnectionOptions, max_workers: in
     results: List[Optional[Dict[str, Any]]] = [None] * len(unique)
     remaining = set(range(len(unique)))
     next_check = time.monotonic() + CHECK_EVERY
+    abandoned = False
     try:
         while remaining:
             try:
@@ -189,20 +190,24 @@ def snapshot(targets: Sequence[str], options: ConnectionOptions, max_workers: in
             if now >= next_check:  # a sweep for engines over budget, a few times a second
                 next_check = now + CHECK_EVERY
                 for index in [i for i in remaining if i in started and now - started[i] >= budget]:
+                    abandoned = True
                     remaining.discard(index)
                     addr = engine_addr(unique[index])
                     results[index] = failed_node(addr, docker_host_url(unique[index]),
                                                  "Engine %s: no complete answer within %ss (timeout)." % (addr, budget))
     finally:
-        _shutdown(pool)
-        _shutdown(inspect_pool)
+        # Idle workers are joined (so threads never pile up across snapshots); workers stuck on an
+        # engine that ran out of time are left to finish on their socket timeout.
+        late = abandoned or bool(remaining)
+        _shutdown(pool, wait=not late)
+        _shutdown(inspect_pool, wait=not late)
     nodes = [node for node in results if node is not None]
     _resolve_duplicate_ids(nodes)
     return nodes
 
 
-def _shutdown(pool: ThreadPoolExecutor) -> None:
+def _shutdown(pool: ThreadPoolExecutor, wait: bool) -> None:
     try:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=wait, cancel_futures=True)
     except TypeError:  # Python 3.8 has no cancel_futures
-        pool.shutdown(wait=False)
+        pool.shutdown(wait=wait)

@@ -134,3 +134,11 @@ def test_an_inspect_failure_other_than_404_fails_that_engine(engines: Dict[str, 
     engines["h1:1"].inspects = Broken()
     node = snapshot(["h1:1"], OPTIONS)[0]
     assert node["status"] == "Unhealthy" and "answered 500" in node["error"]
+
+
+def test_worker_threads_are_gone_after_a_snapshot(engines: Dict[str, FakeEngine]) -> None:
+    before = threading.active_count()
+    for number in range(10):
+        engines["h%d:1" % number] = FakeEngine("n%d" % number)
+    snapshot(list(engines), OPTIONS, max_workers=8)
+    assert threading.active_count() == before
