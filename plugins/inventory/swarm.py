@@ -8,14 +8,14 @@ name: swarm
 short_description: The Docker engines of a cluster, from Consul, etcd, ZooKeeper, a file or a list
 version_added: 0.1.0
 author:
-  - dockyard.swarm contributors
+  - dockyard.swarm contributors (@dockyard-swarm)
 description:
   - Lists the Docker engines of a cluster, as classic standalone Docker Swarm found them, with their labels, resources
     and health. Engines are found through O(discovery) (V(consul://), V(etcd://), V(zk://), V(file://), V(nodes://))
     or O(nodes), then read in parallel over the Docker API (one snapshot of all engines, bounded threads, a time budget
     of O(timeout) seconds per engine).
   - "The inventory source is a YAML file whose name ends in C(swarm.yml) or C(swarm.yaml) (for example C(prod.swarm.yml))
-    and that contains C(plugin: dockyard.swarm.swarm)." 
+    and that contains C(plugin: dockyard.swarm.swarm)."
   - Host names are the engines' names (C(docker info) C(Name)), or the address C(ip:port) of an engine whose name is not
     known (unreachable, or O(query_engines=false)). Engines that share a name are all named C(<name>_<ip>_<port>), so the
     result does not depend on the order of discovery. O(hostnames=addr) names every host by its address, which stays the
@@ -106,6 +106,7 @@ client_cert: /etc/docker/certs/cert.pem
 client_key: /etc/docker/certs/key.pem
 timeout: 10
 
+---
 # cluster.swarm.yml: a static file, certificates from DOCKER_CERT_PATH and DOCKER_TLS_VERIFY=1 in the environment,
 # the Consul ACL token (for consul:// sources) from CONSUL_HTTP_TOKEN; cached for five minutes.
 plugin: dockyard.swarm.swarm
@@ -115,6 +116,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: /var/cache/ansible/swarm-inventory
 cache_timeout: 300
 
+---
 # zk.swarm.yml: ZooKeeper, engines named by address, extra groups and variables.
 plugin: dockyard.swarm.swarm
 discovery: zk://10.0.0.5:2181,10.0.0.6:2181/swarm
@@ -128,6 +130,7 @@ keyed_groups:
   - key: swarm_labels.zone | default('none')
     prefix: zone
 
+---
 # list.swarm.yml: addresses only, no engine is contacted.
 plugin: dockyard.swarm.swarm
 nodes:

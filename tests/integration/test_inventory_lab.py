@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from tests.integration.inventory.helpers import (
+from tests.integration.inventory_plugin.helpers import (
     BIN,
     files_in,
     group,
@@ -72,11 +72,21 @@ def test_list_and_graph_from_each_source(lab, ansible_env, tmp_path, kind, enabl
     assert "  |--@healthy:\n  |  |--node-1\n  |  |--node-2\n  |  |--node-3\n" in graph
 
 
-def test_tls_settings_from_the_environment(lab, ansible_env, tmp_path):
-    """DOCKER_TLS_VERIFY and DOCKER_CERT_PATH (set by ansible_env), nothing about TLS in the file."""
-    assert ansible_env["DOCKER_TLS_VERIFY"] == "1" and ansible_env["DOCKER_CERT_PATH"]
+@pytest.mark.parametrize("how", ["cert_path", "one_file_each"])
+def test_tls_and_store_settings_from_the_environment(lab, ansible_env, tmp_path, how):
+    """Nothing about TLS or the store's address in the file: the environment, as an AWX credential injects it.
+
+    cert_path: DOCKER_TLS_VERIFY + DOCKER_CERT_PATH (ansible_env). one_file_each: DOCKER_CA_PATH,
+    DOCKER_CLIENT_CERT, DOCKER_CLIENT_KEY (what a credential's file injectors can set) and no DOCKER_CERT_PATH.
+    """
+    env = inventory_env(ansible_env, CONSUL_HTTP_ADDR=lab["consul"], DOCKER_TLS_VERIFY="1")
+    if how == "one_file_each":
+        del env["DOCKER_CERT_PATH"]
+        env.update(DOCKER_CA_PATH=lab["tls"]["ca_path"], DOCKER_CLIENT_CERT=lab["tls"]["client_cert"],
+                   DOCKER_CLIENT_KEY=lab["tls"]["client_key"])
     with registered(lab, "consul", lab_addresses(lab), tmp_path) as url:
-        listing = inventory_list(write_source(tmp_path, {"discovery": url, "timeout": 20}), inventory_env(ansible_env))
+        prefix = url.rsplit("/", 1)[1]
+        listing = inventory_list(write_source(tmp_path, {"discovery": "consul:///" + prefix, "timeout": 20}), env)
     assert hosts(listing) == NODES and group(listing, "healthy") == NODES
 
 
@@ -152,7 +162,7 @@ def test_playbook_on_label_zone_external_runs_on_node_2_only(lab, ansible_env, t
     with registered(lab, "file", lab_addresses(lab), tmp_path) as url:
         source = write_source(tmp_path, dict(lab_tls(lab), discovery=url))
         proc = run([str(BIN / "ansible-playbook"), "-i", str(source), playbook("record_hosts.yml"),
-                    "-e", "target_pattern=label_zone_external", "-e", "out_dir=%s" % out,
+                    "-e", "out_dir=%s" % out,
                     "-e", "ansible_python_interpreter=%s" % (BIN / "python")], inventory_env(ansible_env))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert files_in(out) == ["node-2"]

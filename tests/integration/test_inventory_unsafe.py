@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.integration.inventory.helpers import BIN, HERE, inventory_env, inventory_list, playbook, run, write_source
+from tests.integration.inventory_plugin.helpers import BIN, HERE, inventory_env, inventory_list, playbook, run, write_source
 
 pytestmark = pytest.mark.integration
 
@@ -42,8 +42,6 @@ def test_brace_label_is_never_templated(ansible_env, tmp_path, brace_engine):
     listing = inventory_list(source, env)
     (name,) = listing["_meta"]["hostvars"]
     labels = listing["_meta"]["hostvars"][name]["swarm_labels"]
-    # ansible-core 2.19+ prints untrusted (unsafe) strings as {"__ansible_unsafe": ...}; older ones as plain text.
-    unwrap = lambda value: value["__ansible_unsafe"] if isinstance(value, dict) else value  # noqa: E731
     assert unwrap(labels["evil"]) == EVIL
     assert labels["zone"] == "ok", "a label without braces must stay an ordinary string"
     assert listing["_meta"]["hostvars"][name]["ansible_host"] == "127.0.0.1"
@@ -58,6 +56,11 @@ def test_brace_label_is_never_templated(ansible_env, tmp_path, brace_engine):
     assert recorded["evil"] == EVIL
     assert recorded["pipe"] == "{{ lookup('pipe', 'touch %s') }}" % marker
     assert not marker.exists(), "a label was templated"
+
+
+def unwrap(value):
+    """ansible-core 2.19+ prints untrusted (unsafe) strings as {"__ansible_unsafe": ...}; older ones as plain text."""
+    return value["__ansible_unsafe"] if isinstance(value, dict) else value
 
 
 def group_of(listing, name):
