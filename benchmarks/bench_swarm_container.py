@@ -64,8 +64,8 @@ def timed(command: Sequence[str], env: Dict[str, str]) -> float:
     proc = subprocess.run(list(command), env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     elapsed = time.monotonic() - started
     if proc.returncode != 0:
-        raise SystemExit("command failed (%d): %s\n%s\n%s" % (proc.returncode, " ".join(command), proc.stdout[-2000:],
-                                                             proc.stderr[-2000:]))
+        raise SystemExit("command failed (%d): %s\n%s\n%s"
+                         % (proc.returncode, " ".join(command), proc.stdout[-2000:], proc.stderr[-2000:]))
     return elapsed
 
 

@@ -92,4 +92,3 @@ def placement_lock(cluster: Cluster, params: Mapping[str, Any], timeout: float,
     if cluster.uses_consul and cluster.url is not None:
         return ConsulLock(resolve_store(cluster.url, params, environ), LOCK_NAME, timeout=timeout)
     return FileLock(lock_path(cluster, environ), timeout)
-

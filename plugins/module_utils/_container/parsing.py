@@ -9,6 +9,7 @@ before anything is read or created.
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ def parse_cpus(value: Any) -> float:
         cpus = float(value)
     except (TypeError, ValueError):
         raise ContainerOptionError("cpus: %r is not a number of CPUs such as 1 or 0.5" % (value,)) from None
-    if cpus < 0 or cpus != cpus:
+    if cpus < 0 or math.isnan(cpus):
         raise ContainerOptionError("cpus: %r must be 0 or more" % (value,))
     return int(cpus) if cpus.is_integer() else cpus
 

@@ -42,8 +42,8 @@ def load(node: Mapping[str, Any], overcommit: float) -> str:
     view = Node(node)
     used_cpus, used_memory = view.usage()
     ratio = overcommit_ratio(overcommit)
-    return "%g of %d CPUs and %s of %s reserved" % (used_cpus / 1000.0, with_overcommit(view.cpus, ratio),
-                                                   size(used_memory), size(with_overcommit(view.memory, ratio)))
+    return "%g of %d CPUs and %s of %s reserved" % (
+        used_cpus / 1000.0, with_overcommit(view.cpus, ratio), size(used_memory), size(with_overcommit(view.memory, ratio)))
 
 
 def rank(desired: Desired, nodes: Sequence[Mapping[str, Any]], settings: Settings) -> "tuple[Dict[str, Any], Placement]":

@@ -72,7 +72,6 @@ class Plan:
     def actions(self) -> List[str]:
         """What was (or, in check mode, would be) done, in order."""
         steps = []
-        where = lambda node: "%s (%s)" % (node.get("name"), node.get("addr")) if node else "?"  # noqa: E731
         if self.remove_old:
             steps.append("remove %s from %s: %s" % (self.name, where(self.old_node), self.why))
         if self.create:
@@ -82,6 +81,11 @@ class Plan:
         if self.stop:
             steps.append("stop %s on %s" % (self.name, where(self.node)))
         return steps
+
+
+def where(node: Optional[Mapping[str, Any]]) -> str:
+    """``node-2 (10.231.2.2:2376)`` for messages."""
+    return "%s (%s)" % (node.get("name"), node.get("addr")) if node else "?"
 
 
 class Planner:

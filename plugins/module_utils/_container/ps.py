@@ -27,6 +27,8 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._engine import (
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import natural_key
 
+ROW_KEYS = ("id", "name", "image", "image_id", "state", "labels", "ports", "cpus", "memory", "network_mode")
+
 
 def _label_match(labels: Mapping[str, Any], wanted: Sequence[str]) -> bool:
     for item in wanted:
@@ -46,8 +48,7 @@ def container_rows(nodes: Sequence[Mapping[str, Any]], all_states: bool = False,
                 continue
             if labels and not _label_match(container.get("labels") or {}, labels):
                 continue
-            row = {key: container.get(key) for key in ("id", "name", "image", "image_id", "state", "labels", "ports",
-                                                        "cpus", "memory", "network_mode")}
+            row = {key: container.get(key) for key in ROW_KEYS}
             row.update({"node": node.get("name"), "node_addr": node.get("addr"), "node_id": node.get("id"),
                         "names": "%s/%s" % (node.get("name"), container.get("name"))})
             rows.append(row)

@@ -1,2 +1,0 @@
-# Copyright (c) 2026 dockyard.swarm contributors
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)

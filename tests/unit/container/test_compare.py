@@ -65,8 +65,8 @@ def test_options_not_given_are_not_compared():
 
 def test_removing_a_port_is_a_difference_even_if_ports_not_given():
     inspect = _existing()
-    found = differences(build_desired({"name": "web", "image": "busybox", "cpus": 1, "memory": "64M", "links": ["db"],
-                                        "constraints": ["zone==external"]}), inspect)
+    portless = {"name": "web", "image": "busybox", "cpus": 1, "memory": "64M", "links": ["db"], "constraints": ["zone==external"]}
+    found = differences(build_desired(portless), inspect)
     assert {"ports", "managed_labels"} <= {d.option for d in found}
 
 
