@@ -58,6 +58,16 @@ def store_url(request: pytest.FixtureRequest, lab: dict) -> Iterator[str]:
 
         host, port = lab["consul"].split(":")
         consul.Consul(host=host, port=int(port)).kv.delete(prefix, recurse=True)
+    if scheme == "zk":  # registrations leave their parent znodes
+        from kazoo.client import KazooClient
+
+        client = KazooClient(hosts=lab["zookeeper"])
+        client.start(timeout=10)
+        try:
+            client.delete("/" + prefix, recursive=True)
+        finally:
+            client.stop()
+            client.close()
 
 
 def join_agent(url: str, heartbeat: str = "2s", ttl: str = "10s") -> subprocess.Popen:
