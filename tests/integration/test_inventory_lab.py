@@ -8,7 +8,10 @@ be empty: only their names, addresses and fixed labels are asserted exactly.
 """
 from __future__ import annotations
 
+import json
 import shutil
+import socket
+import time
 
 import pytest
 
@@ -94,8 +97,6 @@ def test_wrong_ca_makes_engines_unhealthy_not_the_inventory_fail(lab, ansible_en
     config = dict(lab_tls(lab), nodes=lab_addresses(lab), ca_path=lab["tls"]["wrong_ca_path"])
     proc = run([str(BIN / "ansible-inventory"), "-i", str(write_source(tmp_path, config)), "--list"], inventory_env(ansible_env))
     assert proc.returncode == 0, proc.stderr
-    import json
-
     listing = json.loads(proc.stdout)
     assert group(listing, "unhealthy") == sorted(lab_addresses(lab))
     assert group(listing, "healthy") == []
@@ -109,8 +110,6 @@ def test_unreachable_engine_is_listed_unhealthy(lab, ansible_env, tmp_path):
         source = write_source(tmp_path, dict(lab_tls(lab), discovery=url))
         proc = run([str(BIN / "ansible-inventory"), "-i", str(source), "--list"], inventory_env(ansible_env))
     assert proc.returncode == 0, proc.stderr
-    import json
-
     listing = json.loads(proc.stdout)
     assert hosts(listing) == sorted(NODES + [CLOSED_PORT])
     assert group(listing, "unhealthy") == [CLOSED_PORT]
@@ -119,6 +118,27 @@ def test_unreachable_engine_is_listed_unhealthy(lab, ansible_env, tmp_path):
     assert (down["swarm_health"], down["swarm_status"]) == (0, "Unhealthy")
     assert CLOSED_PORT in down["swarm_error"] and down["ansible_host"] == "10.231.3.2"
     assert "1 of 4 engines" in proc.stderr and CLOSED_PORT in proc.stderr
+
+
+def test_hung_engine_costs_at_most_the_timeout(lab, ansible_env, tmp_path):
+    """An engine that accepts the connection and never answers: the others are listed, it is unhealthy, in time."""
+    hung = socket.socket()
+    try:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)  # never accept(): the kernel completes the handshake, nothing ever answers
+        addr = "127.0.0.1:%d" % hung.getsockname()[1]
+        config = dict(lab_tls(lab), nodes=lab_addresses(lab) + [addr], timeout=3)
+        start = time.monotonic()
+        proc = run([str(BIN / "ansible-inventory"), "-i", str(write_source(tmp_path, config)), "--list"], inventory_env(ansible_env))
+        took = time.monotonic() - start
+    finally:
+        hung.close()
+    assert proc.returncode == 0, proc.stderr
+    listing = json.loads(proc.stdout)
+    assert group(listing, "healthy") == NODES
+    assert group(listing, "unhealthy") == [addr]
+    assert addr in listing["_meta"]["hostvars"][addr]["swarm_error"]
+    assert took < 3 + 12, "the hung engine held the inventory for %.1f s" % took  # 3 s budget + CLI start-up on a busy host
 
 
 @pytest.mark.parametrize("kind, url", [
