@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# make molecule / make test: run the molecule scenarios in extensions/molecule/ on a Docker engine of
+# their own. Prepares everything on a fresh machine:
+#   * a root-namespace dockerd just for molecule (socket /run/dockyard-molecule.sock, data-root
+#     /var/lib/dockyard-molecule, bridge dymol0, no iptables changes beyond one NAT rule), unless one runs;
+#   * the base image local/debian-systemd:bookworm (debootstrap, TESTBED.md's recipe) and from it the
+#     instance image local/dockyard-molecule:bookworm (docker.io and the roles' packages preinstalled);
+#     both stay in the data-root between runs, .deb downloads are cached in .cache/molecule;
+#   * the py-consul wheel the docker hosts install offline (.cache/molecule/wheels).
+# At the end (trap) it removes its containers and stops its dockerd, unless it found one running.
+#
+# Usage: scripts/molecule.sh [molecule-command [args...]]   (default: test, for every scenario)
+#   DOCKYARD_MOLECULE_KEEP=1   leave the dockerd running (development: converge/verify/login by hand)
+#   DOCKYARD_MOLECULE_SCENARIOS="a b"   only these scenarios
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 1
+export PATH="$repo/.venv/bin:$PATH"
+export ANSIBLE_COLLECTIONS_PATH="$repo/.venv/collections"
+
+name=dockyard-molecule
+data_root=/var/lib/$name
+exec_root=/run/$name
+sock=/run/$name.sock
+pidfile=/run/$name.pid
+conf=/run/$name.json
+bridge=dymol0
+subnet=${DOCKYARD_MOLECULE_SUBNET:-10.234.0.0/24}
+gateway=${subnet%.*}.1
+prefix_len=${subnet#*/}
+base_image=local/debian-systemd:bookworm
+image=local/dockyard-molecule:bookworm
+cache="$repo/.cache/molecule"
+log="$cache/dockerd.log"
+export DOCKER_HOST="unix://$sock"
+# Plain logs when not on a terminal (CI).
+if [ ! -t 1 ]; then export NO_COLOR=1 ANSIBLE_NOCOLOR=1 PY_COLORS=0; fi
+# The engine is local and plain (a unix socket): nothing here should verify TLS against the machine's
+# CA bundle. REQUESTS_CA_BUNDLE would override the client certificates' CA (see tests/lab/README.md).
+unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE DOCKER_TLS_VERIFY DOCKER_CERT_PATH DOCKER_TLS
+
+say() { echo "molecule.sh: $*"; }
+die() { echo "molecule.sh: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it starts a dockerd for the molecule instances)"
+for cmd in dockerd docker debootstrap ip iptables molecule timeout; do
+  command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (make deps && make venv install it)"
+done
+mkdir -p "$cache"
+
+engine_up() { timeout 10 docker version >/dev/null 2>&1; }
+
+started=0
+old_forward=""
+nat_rule=(POSTROUTING -s "$subnet" ! -o "$bridge" -j MASQUERADE -m comment --comment "$name")
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ "$started" = 1 ] && [ "${DOCKYARD_MOLECULE_KEEP:-0}" != 1 ]; then
+    say "stopping the molecule dockerd"
+    mapfile -t ids < <(timeout 30 docker ps -aq --filter "label=owner=$name")
+    [ ${#ids[@]} -gt 0 ] && timeout 120 docker rm -f "${ids[@]}" >/dev/null
+    if [ -s "$pidfile" ]; then
+      pid=$(cat "$pidfile")
+      kill -TERM "$pid" 2>/dev/null
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    fi
+    iptables -t nat -D "${nat_rule[@]}" 2>/dev/null
+    ip link del "$bridge" 2>/dev/null
+    [ -n "$old_forward" ] && sysctl -qw net.ipv4.ip_forward="$old_forward"
+    rm -f "$conf" "$sock" "$pidfile"
+  elif [ "$started" = 1 ]; then
+    say "DOCKYARD_MOLECULE_KEEP=1: the molecule dockerd keeps running (DOCKER_HOST=$DOCKER_HOST)"
+  fi
+  exit "$rc"
+}
+
+start_engine() {
+  say "starting a dockerd for molecule ($sock, data-root $data_root)"
+  if ! ip link show "$bridge" >/dev/null 2>&1; then
+    ip link add "$bridge" type bridge
+    ip addr add "$gateway/$prefix_len" dev "$bridge"
+  fi
+  ip link set "$bridge" up
+  old_forward=$(sysctl -n net.ipv4.ip_forward)
+  sysctl -qw net.ipv4.ip_forward=1
+  iptables -t nat -C "${nat_rule[@]}" 2>/dev/null || iptables -t nat -A "${nat_rule[@]}"
+  # iptables=false: this engine must not rewrite the machine's firewall (the lab's engines share it).
+  cat > "$conf" <<EOF
+{"bridge": "$bridge", "iptables": false, "ip-forward": false, "storage-driver": "overlay2",
+ "log-driver": "json-file", "log-opts": {"max-size": "10m"}, "userland-proxy": false}
+EOF
+  mkdir -p "$data_root" "$exec_root"
+  started=1
+  setsid dockerd --config-file "$conf" --data-root "$data_root" --exec-root "$exec_root" \
+    --pidfile "$pidfile" -H "unix://$sock" >"$log" 2>&1 < /dev/null &
+  for _ in $(seq 1 60); do engine_up && return 0; sleep 0.5; done
+  tail -n 20 "$log" >&2
+  die "the molecule dockerd did not answer within 30 s (log: $log)"
+}
+
+debian_mirror() {
+  local f mirror=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] || continue
+    mirror=$(awk '/^URIs:/ {for (i=2;i<=NF;i++) if ($i !~ /security/) {print $i; exit}}' "$f")
+    [ -n "$mirror" ] && break
+  done
+  if [ -z "$mirror" ] && [ -e /etc/apt/sources.list ]; then
+    mirror=$(awk '/^deb / && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [ -n "$mirror" ] || die "cannot find a Debian mirror in this machine's apt sources"
+  echo "$mirror"
+}
+
+build_base_image() {
+  local mirror root start=$SECONDS
+  mirror=$(debian_mirror)
+  root=$(mktemp -d /var/tmp/$name-rootfs.XXXXXX)
+  say "building $base_image with debootstrap from $mirror (downloads cached in $cache/debs)"
+  mkdir -p "$cache/debs"
+  if ! timeout 900 debootstrap --variant=minbase --cache-dir="$cache/debs" \
+      --include=systemd,systemd-sysv,python3,iproute2,ca-certificates,dbus \
+      bookworm "$root" "$mirror" >"$cache/debootstrap.log" 2>&1; then
+    cp "$root/debootstrap/debootstrap.log" "$cache/debootstrap-inner.log" 2>/dev/null
+    tail -n 30 "$cache/debootstrap.log" >&2
+    rm -rf "$root"
+    die "debootstrap failed (logs: $cache/debootstrap*.log)"
+  fi
+  tar -C "$root" -c . | timeout 600 docker import -c 'CMD ["/lib/systemd/systemd"]' \
+    - "$base_image" >/dev/null
+  rm -rf "$root"
+  say "built $base_image in $((SECONDS - start)) s"
+}
+
+# The instance image: the base plus everything the roles install on a docker host or a manager, so
+# a converge only configures (the roles' package tasks still run and find the packages present).
+build_image() {
+  local start=$SECONDS builder=$name-image-build
+  timeout 30 docker image inspect "$base_image" >/dev/null 2>&1 || build_base_image
+  say "building $image from $base_image (apt downloads cached in $cache/apt)"
+  mkdir -p "$cache/apt/partial"
+  timeout 60 docker rm -f "$builder" >/dev/null 2>&1 || true
+  if ! timeout 900 docker run --name "$builder" --label owner=$name -v "$cache/apt:/var/cache/apt/archives" \
+      -e DEBIAN_FRONTEND=noninteractive "$base_image" sh -ec '
+        rm -f /etc/apt/apt.conf.d/docker-clean
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends docker.io python3-venv python3-requests \
+          python3-cryptography python3-apt iptables procps >/dev/null
+        rm -rf /var/lib/apt/lists/*
+        systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_reap.service >/dev/null 2>&1 || true' \
+      >"$cache/image-build.log" 2>&1; then
+    tail -n 30 "$cache/image-build.log" >&2
+    timeout 60 docker rm -f "$builder" >/dev/null 2>&1
+    die "building $image failed (log: $cache/image-build.log)"
+  fi
+  timeout 600 docker commit -c 'CMD ["/lib/systemd/systemd"]' "$builder" "$image" >/dev/null
+  timeout 60 docker rm -f "$builder" >/dev/null
+  say "built $image in $((SECONDS - start)) s"
+}
+
+fetch_wheels() {
+  local version
+  version=$("$repo/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("py-consul"))')
+  if ! ls "$cache/wheels/py_consul-$version-"*.whl >/dev/null 2>&1; then
+    say "downloading the py-consul $version wheel for the docker hosts"
+    rm -rf "$cache/wheels"
+    timeout 300 "$repo/.venv/bin/python" -m pip download -q --no-deps --only-binary=:all: \
+      -d "$cache/wheels" "py-consul==$version"
+  fi
+}
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if engine_up; then
+  say "using the molecule dockerd that already runs at $sock"
+else
+  [ -e "$sock" ] && rm -f "$sock"
+  start_engine
+fi
+timeout 30 docker image inspect "$image" >/dev/null 2>&1 || build_image
+fetch_wheels
+export DOCKYARD_MOLECULE_WHEELS="$cache/wheels"
+export DOCKYARD_MOLECULE_IMAGE="$image"
+export DOCKYARD_MOLECULE_CONSUL="$repo/.cache/tools/consul/usr/bin/consul"
+[ -x "$DOCKYARD_MOLECULE_CONSUL" ] || die "$DOCKYARD_MOLECULE_CONSUL is missing (make deps fetches it)"
+
+scenarios=${DOCKYARD_MOLECULE_SCENARIOS:-}
+if [ -z "$scenarios" ]; then
+  for f in ${MOLECULE_GLOB:-extensions/molecule/*/molecule.yml}; do
+    [ -e "$f" ] || continue
+    f=${f#extensions/molecule/}
+    scenarios+=" ${f%/molecule.yml}"
+  done
+fi
+[ -n "${scenarios// /}" ] || die "no scenario in extensions/molecule/*/molecule.yml"
+[ $# -gt 0 ] || set -- test
+rc=0
+for s in $scenarios; do
+  start=$SECONDS
+  say "molecule $1 -s $s"
+  if timeout 1800 molecule "$1" -s "$s" "${@:2}"; then
+    say "scenario $s: ok ($((SECONDS - start)) s)"
+  else
+    say "scenario $s: FAILED ($((SECONDS - start)) s)"
+    rc=1
+  fi
+done
+[ "$rc" = 0 ] # the exit status (an explicit exit here hides the EXIT trap from shellcheck 0.9)
