@@ -3,6 +3,7 @@
 """Real dockerd engines: each in its network namespace, with its own hostname, labels and TLS."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,11 @@ def argv(engine: Engine) -> list[str]:
     dockerd = shutil.which("dockerd") or "/usr/sbin/dockerd"
     config = engine.data_root.parent / f"{engine.name}.daemon.json"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("{}\n")  # never read the machine's /etc/docker/daemon.json
+    # Never read the machine's /etc/docker/daemon.json; and give each engine its own trust key (the engine ID
+    # derives from it): by default all would share /etc/docker/key.json and report one ID, which classic
+    # Swarm refused as "ID duplicated".
+    key = engine.data_root.parent / f"{engine.name}.key.json"
+    config.write_text(json.dumps({"deprecated-key-path": str(key)}) + "\n")
     tls = tls_files(engine)
     daemon = [dockerd, "--config-file", str(config),
               "--data-root", str(engine.data_root), "--exec-root", str(engine.exec_root),
