@@ -85,7 +85,8 @@ options:
       - name: DOCKER_CLIENT_KEY
 notes:
   - With O(cache=true) the result of discovery and of the engine snapshot is cached under the inventory file's path; a
-    cache hit contacts neither the discovery store nor any engine. C(ansible-inventory --flush-cache) refreshes it.
+    cache hit contacts neither the discovery store nor any engine. C(--flush-cache) refreshes it (C(ansible-playbook);
+    C(ansible-inventory) from ansible-core 2.19 on).
   - Every secret option can be given through an environment variable (see the C(env) entries and E(CONSUL_HTTP_TOKEN),
     E(DOCKER_CERT_PATH)), so AWX/Automation Controller credentials can inject them. For this plugin the engine TLS files
     can also be given one by one as E(DOCKER_CA_PATH), E(DOCKER_CLIENT_CERT) and E(DOCKER_CLIENT_KEY) (a credential
