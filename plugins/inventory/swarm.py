@@ -179,7 +179,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 data = self._cache[cache_key]
             except KeyError:
                 data = None
-            if not _inventory.valid_cached(data):
+            if not _inventory.valid_cached(data, _inventory.source_text(self._params()), self.get_option("query_engines")):
                 data = None
         if data is None:
             data = self._gather()

@@ -132,7 +132,8 @@ def gather(params: Mapping[str, Any], query_engines: bool = True, max_workers: i
     addresses = list_addresses(params, environ)
     source = source_text(params, environ)
     if not query_engines:
-        return {"version": CACHE_VERSION, "source": source, "engines": [address_record(addr) for addr in addresses]}
+        return {"version": CACHE_VERSION, "source": source, "query_engines": False,
+                "engines": [address_record(addr) for addr in addresses]}
     try:
         options = connection_options(params, environ)
         if snapshot_fn is None and addresses:
@@ -140,12 +141,17 @@ def gather(params: Mapping[str, Any], query_engines: bool = True, max_workers: i
     except EngineError as exc:  # bad TLS files or timeout, missing SDK: say which cluster it is about
         raise InventorySourceError("Engines of %s: %s" % (source, exc)) from None
     nodes = (snapshot_fn or snapshot)(addresses, options, max_workers=max_workers) if addresses else []
-    return {"version": CACHE_VERSION, "source": source, "engines": [engine_record(node) for node in nodes]}
+    return {"version": CACHE_VERSION, "source": source, "query_engines": True, "engines": [engine_record(node) for node in nodes]}
 
 
-def valid_cached(data: Any) -> bool:
-    """Whether a cache entry has the shape this version writes (older ones are refreshed)."""
-    return (isinstance(data, Mapping) and data.get("version") == CACHE_VERSION and isinstance(data.get("engines"), list)
+def valid_cached(data: Any, source: str, query_engines: bool) -> bool:
+    """Whether a cache entry has this version's shape and was made for the same source and mode.
+
+    The cache key is the inventory file's path; an entry written before the file's ``discovery``,
+    ``nodes`` or ``query_engines`` changed is refreshed instead of used.
+    """
+    return (isinstance(data, Mapping) and data.get("version") == CACHE_VERSION and data.get("source") == source
+            and data.get("query_engines") is bool(query_engines) and isinstance(data.get("engines"), list)
             and all(isinstance(item, Mapping) and "addr" in item for item in data["engines"]))
 
 

@@ -95,9 +95,12 @@ def test_gather_reads_a_cluster_file_and_is_json_serialisable(tmp_path):
     assert data["source"] == "file://%s" % cluster
     assert [(engine["name"], engine["containers"]) for engine in data["engines"]] == [("b", 0), ("a", 2)]
     assert json.loads(json.dumps(data)) == data
-    assert _inventory.valid_cached(data)
-    assert not _inventory.valid_cached({"version": 0, "engines": []})
-    assert not _inventory.valid_cached({"version": _inventory.CACHE_VERSION, "engines": [{"name": "x"}]})
+    source = "file://%s" % cluster
+    assert _inventory.valid_cached(data, source, True)
+    assert not _inventory.valid_cached(data, source, False)
+    assert not _inventory.valid_cached(data, "file:///elsewhere", True)
+    assert not _inventory.valid_cached(dict(data, version=0), source, True)
+    assert not _inventory.valid_cached(dict(data, engines=[{"name": "x"}]), source, True)
 
 
 def test_gather_of_an_empty_source_reads_no_engine(tmp_path):

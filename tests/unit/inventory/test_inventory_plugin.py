@@ -192,6 +192,18 @@ def test_cache_of_another_format_is_refreshed(inventory_source, tmp_path):
     assert len(fake.calls) == 1
 
 
+def test_cache_written_for_another_source_or_mode_is_refreshed(inventory_source, tmp_path):
+    cache = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache")}
+    run = inventory_source(dict(cache, nodes=ADDRS))
+    run.parse(FakeSnapshot(dict(LAB)))
+    # The same file (same cache key), edited: one engine less, then addresses only.
+    run.path.write_text(run.path.read_text().replace("- 10.0.0.3:2376\n", ""))
+    fake = FakeSnapshot(dict(LAB))
+    assert sorted(run.parse(fake).hosts) == ["node-1", "node-2"] and len(fake.calls) == 1
+    run.path.write_text(run.path.read_text() + "query_engines: false\n")
+    assert sorted(run.parse(NoSnapshot()).hosts) == ["10.0.0.1:2376", "10.0.0.2:2376"]
+
+
 def test_cached_brace_label_is_still_unsafe(inventory_source, tmp_path):
     from ansible.template import Templar
 
