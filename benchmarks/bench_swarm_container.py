@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,10 +60,21 @@ def ansible_env(lab: Dict[str, Any]) -> Dict[str, str]:
     return env
 
 
-def timed(command: Sequence[str], env: Dict[str, str]) -> float:
+CPU: Dict[str, List[float]] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: Sequence[str], env: Dict[str, str], label: str = "") -> float:
+    """Wall time of the command; its CPU time (the ansible processes, not the engines) goes to CPU[label]."""
+    cpu = _children_cpu()
     started = time.monotonic()
     proc = subprocess.run(list(command), env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     elapsed = time.monotonic() - started
+    CPU.setdefault(label, []).append(_children_cpu() - cpu)
     if proc.returncode != 0:
         raise SystemExit("command failed (%d): %s\n%s\n%s"
                          % (proc.returncode, " ".join(command), proc.stdout[-2000:], proc.stderr[-2000:]))
@@ -118,7 +130,7 @@ def single(lab: Dict[str, Any], env: Dict[str, str], rounds: int) -> Dict[str, L
             args = {"name": prefix + "one", "image": IMAGE, "command": COMMAND}
             command = swarm_adhoc(lab, args) if tool == "swarm_container" else docker_adhoc(lab, args)
             try:
-                times[tool].append(timed(command, env))
+                times[tool].append(timed(command, env, tool))
             finally:
                 remove_prefixed(lab, prefix)
     return times
@@ -141,7 +153,7 @@ def fifty(lab: Dict[str, Any], env: Dict[str, str], rounds: int, count: int) -> 
                     extra = json.dumps({"bench_prefix": prefix, "bench_engines": engines, "bench_count": count})
                     command = [os.path.join(VENV_BIN, "ansible-playbook"), playbook_path, "-e", extra]
                 try:
-                    times[tool].append(timed(command, env))
+                    times[tool].append(timed(command, env, tool))
                 finally:
                     removed = remove_prefixed(lab, prefix)
                     if removed != count:
@@ -172,6 +184,12 @@ def row(label: str, mine: List[float], theirs: List[float], goal: str) -> str:
         ", ".join("%.2f" % t for t in theirs), ratio, goal)
 
 
+def cpu_row(label: str, mine: str, theirs: str) -> str:
+    return "| %s, CPU time of the ansible processes | %.2f s | %.2f s | %.2fx | |" % (
+        label, statistics.median(CPU[mine]), statistics.median(CPU[theirs]),
+        statistics.median(CPU[mine]) / statistics.median(CPU[theirs]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 single rounds, 1 round of 50")
@@ -192,8 +210,11 @@ def main() -> int:
     print("| comparison | dockyard.swarm | community.docker | ratio | goal |")
     print("|---|---|---|---|---|")
     print(row("one container, ad hoc (`ansible -m`)", one["swarm_container"], one["docker_container"], "<= 1.3x"))
+    print(cpu_row("one container", "swarm_container", "docker_container"))
     print(row("%d containers: `replicas: %d` vs a %d-item loop" % (options.count, options.count, options.count),
               many["swarm_container replicas"], many["docker_container loop"], "< 1x"))
+    print(cpu_row("%d containers" % options.count, "swarm_container replicas", "docker_container loop"))
+    print("\nload average after: %.2f" % os.getloadavg()[0])
     return 0
 
 

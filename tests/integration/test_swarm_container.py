@@ -17,10 +17,9 @@ import pytest
 from tests.integration.helpers import engine_client
 from tests.integration.playbooks.swarm_support import (
     adhoc,
-    cleanup,
     containers,
     lab_nodes,
-    new_prefix,
+    prefix_fixture,
     playbook,
     reserved_cpus,
     task_args,
@@ -30,11 +29,7 @@ from tests.integration.playbooks.swarm_support import (
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture()
-def prefix(lab):
-    value = new_prefix()
-    yield value
-    cleanup(lab, value)
+prefix = pytest.fixture()(prefix_fixture)
 
 
 def _http_get(url: str, seconds: float = 15) -> "tuple[int, str]":

@@ -7,16 +7,12 @@ import socket
 
 import pytest
 
-from tests.integration.playbooks.swarm_support import adhoc, cleanup, containers, new_prefix, task_args, wait_healthy, where
+from tests.integration.playbooks.swarm_support import adhoc, containers, prefix_fixture, task_args, wait_healthy, where
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture()
-def prefix(lab):
-    value = new_prefix()
-    yield value
-    cleanup(lab, value)
+prefix = pytest.fixture()(prefix_fixture)
 
 
 def _closed_port() -> int:

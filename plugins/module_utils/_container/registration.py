@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """swarm_node: register an engine in discovery, or remove it.
 
-``ttl: 0`` (the default) writes the node key without expiry, the declarative meaning of
-"this engine belongs to the cluster". ``ttl > 0`` registers it the way the join heartbeat
+``ttl: 0`` (the default) writes the node key without expiry (``Backend.put_node``), the
+declarative meaning of "this engine belongs to the cluster"; an engine already listed (even by
+a heartbeat's session) counts as registered. ``ttl > 0`` registers it the way the join heartbeat
 does (``Backend.register``: a Consul session with ``behavior=delete``, an etcd lease), so the
 key vanishes ``ttl`` seconds after the last run unless the join agent or a later run renews it.
 ZooKeeper can only do that while a session stays open, which a module run cannot.
@@ -18,46 +19,11 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import (
     DiscoveryError,
     DiscoveryURL,
     discovery_source,
-    node_key,
     open_backend,
     parse_discovery_url,
     parse_node_list,
-    resolve_store,
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import connect, connection_options
-
-
-# TODO(_discovery): a permanent registration belongs in the backends (``Backend.put_node``); kept here
-# until _discovery offers it. It uses only the stores' own client wrappers and key layout.
-def put_permanent(url: DiscoveryURL, params: Mapping[str, Any], addr: str) -> str:
-    """Write the node key of ``addr`` without TTL, lease or ephemeral owner; return the key."""
-    config = resolve_store(url, params)
-    if url.scheme == "consul":
-        from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.consul_store import ConsulStore
-
-        key = node_key(config.prefix, addr)
-        ConsulStore(config).call(lambda client: client.kv.put(key, addr), "register %s" % key)
-        return key
-    if url.scheme == "etcd":
-        from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.etcd import EtcdStore, etcd_key
-
-        key = etcd_key(config.prefix, addr)
-        EtcdStore(config).call(lambda client: client.put(key, addr), "register %s" % key)
-        return key
-    from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.zk import ZkSession, zk_path
-
-    key = zk_path(config.prefix, addr)
-    session = ZkSession(config)
-    try:
-        def create(client: Any) -> None:
-            client.ensure_path(key.rsplit("/", 1)[0], acl=session.acl())
-            if not client.exists(key):
-                client.create(key, addr.encode("utf-8"), acl=session.acl())
-
-        session.call(create, "register %s" % key)
-    finally:
-        session.stop()
-    return key
 
 
 def converge_node(params: Mapping[str, Any], check_mode: bool) -> Dict[str, Any]:
@@ -88,7 +54,7 @@ def converge_node(params: Mapping[str, Any], check_mode: bool) -> Dict[str, Any]
             if present and ttl:
                 backend.register(addr, ttl)  # renewed on every run; the store drops it ttl seconds after the last
             elif present and not before:
-                put_permanent(url, params, addr)
+                backend.put_node(addr)
             elif not present and before:
                 backend.deregister(addr)
             listed = backend.list_nodes()

@@ -13,7 +13,7 @@ import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 from tests.integration.helpers import engine_client
 
@@ -24,6 +24,14 @@ ANSIBLE_TIMEOUT = 300
 def new_prefix() -> str:
     """A random name prefix for one test's containers (dyt = dockyard test)."""
     return "dyt%s" % uuid.uuid4().hex[:8]
+
+
+def prefix_fixture(lab: Dict[str, Any]) -> Iterator[str]:
+    """A random prefix whose containers are removed afterwards; a module makes it its fixture with
+    ``prefix = pytest.fixture()(prefix_fixture)``."""
+    value = new_prefix()
+    yield value
+    cleanup(lab, value)
 
 
 def lab_nodes(lab: Dict[str, Any]) -> List[str]:
