@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -206,6 +207,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             fleet.kill()
         unregister(prefix)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     print("machine: %s, ansible-core %s; load average (1/5/15 min) at start %s, at end %s (other work on the machine "
           "inflates every figure)" % (machine(), ansible.release.__version__, " ".join("%.1f" % value for value in load_start),
