@@ -37,7 +37,9 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
+  - dockyard.swarm.discovery
   - dockyard.swarm.discovery.env
+  - dockyard.swarm.connection
   - dockyard.swarm.connection.env
 options:
   plugin:

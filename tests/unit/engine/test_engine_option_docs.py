@@ -22,8 +22,9 @@ def _check(fragment: type, data: dict) -> None:
         assert doc["type"] == spec["type"], name
         assert doc.get("aliases", []) == spec.get("aliases", []), name
         assert doc.get("default") == spec.get("default"), name
-        assert [entry["name"] for entry in with_env[name].get("env", [])] == spec.get("env", []), name
+        assert [entry["name"] for entry in with_env.get(name, {}).get("env", [])] == spec.get("env", []), name
         assert "env" not in doc
+    assert all(set(entry) == {"env"} for entry in with_env.values()), "the .env fragments hold env: entries only"
 
 
 def test_connection_fragment_matches_the_data() -> None:
