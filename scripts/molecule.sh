@@ -175,6 +175,9 @@ fetch_wheels() {
   fi
 }
 
+# One run at a time on this machine (the instances' names are fixed); wait at most 30 minutes.
+exec 9>"/run/$name.lock"
+if ! flock -w 1800 9; then die "another scripts/molecule.sh still runs after 30 minutes (lock /run/$name.lock)"; fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if engine_up; then
