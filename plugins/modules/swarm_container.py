@@ -59,7 +59,8 @@ options:
     type: raw
   env:
     description:
-      - Environment variables, as a dict of names and values or a list of C(KEY=value) strings.
+      - Environment variables, as a dict of names and values or a list of C(KEY=value) strings (a string is read as a
+        comma-separated list, handy in ad-hoc C(-a) arguments).
       - Classic Swarm's env form works in the list - V(constraint:zone==external), V(affinity:container==web),
         V(whitelist:node==node-1|node-2). Such entries are taken out of the container's environment, merged with
         O(constraints), O(affinities), O(whitelists) and the C(com.docker.swarm.*) labels, and stored in those labels.

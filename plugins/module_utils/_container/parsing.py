@@ -155,9 +155,15 @@ def _env_value(key: str, value: Any) -> str:
 
 
 def parse_env(value: Any) -> List[str]:
-    """``env`` as a dict (``{K: V}``) or a list (``["K=V", "constraint:zone==x"]``) -> ``["K=V", ...]``."""
+    """``env`` as a dict (``{K: V}``) or a list (``["K=V", "constraint:zone==x"]``) -> ``["K=V", ...]``.
+
+    A string (``env=A=1,constraint:zone==x`` in an ad-hoc ``-a``) is a comma-separated list, as Ansible
+    reads list options.
+    """
     if value is None:
         return []
+    if isinstance(value, str):
+        value = [item.strip() for item in value.split(",") if item.strip()]
     if isinstance(value, Mapping):
         return ["%s=%s" % (key, _env_value(str(key), item)) for key, item in value.items()]
     if isinstance(value, (list, tuple)):
@@ -169,7 +175,8 @@ def parse_env(value: Any) -> List[str]:
                 raise ContainerOptionError("env: %r is neither KEY=value nor a constraint:/affinity:/whitelist: entry" % item)
             entries.append(item)
         return entries
-    raise ContainerOptionError("env must be a dict or a list of KEY=value strings, got %s" % type(value).__name__)
+    raise ContainerOptionError("env must be a dict, a list of KEY=value strings or a comma-separated string, got %s"
+                               % type(value).__name__)
 
 
 def parse_labels(value: Any) -> Dict[str, str]:

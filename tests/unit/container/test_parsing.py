@@ -88,6 +88,7 @@ def test_env_dict_and_list():
     assert parse_env({"A": "1", "B": 2, "C": None}) == ["A=1", "B=2", "C="]
     assert parse_env(["A=1", "constraint:zone==external"]) == ["A=1", "constraint:zone==external"]
     assert parse_env(None) == []
+    assert parse_env("A=1, affinity:container==web") == ["A=1", "affinity:container==web"]
 
 
 @pytest.mark.parametrize("value, words", [
@@ -95,7 +96,7 @@ def test_env_dict_and_list():
     ({"X": {"a": 1}}, "must be a string"),
     (["A=1", 5], "must be strings"),
     (["JUSTAWORD"], "neither"),
-    ("A=1", "dict or a list"),
+    (5, "dict, a list"),
 ])
 def test_bad_env(value, words):
     with pytest.raises(ContainerOptionError, match=words):
