@@ -11,8 +11,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import (
     ConnectionOptions,
     connect,
-    engine_addr,
-    explain,
+    image_id as engine_image_id,
     inspect_container,
     pull_image,
 )
@@ -46,13 +45,7 @@ class Engines:
         with self._lock:
             if key in self._images:
                 return self._images[key]
-        client = self.client(node)
-        try:
-            found: Optional[str] = client.inspect_image(image).get("Id")
-        except Exception as exc:
-            if getattr(getattr(exc, "response", None), "status_code", None) != 404:
-                raise explain(exc, engine_addr(target_of(node)), self.options) from None
-            found = None
+        found = engine_image_id(self.client(node), image)
         with self._lock:
             self._images[key] = found
         return found

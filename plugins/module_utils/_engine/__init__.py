@@ -28,6 +28,8 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._engine.containers 
     container_logs,
     create_container,
     ensure_image,
+    image_id,
+    image_present,
     inspect_container,
     pull_image,
     remove_container,
@@ -67,6 +69,6 @@ __all__ = [
     "EngineError", "EngineTLSError", "EngineUnreachableError", "HEALTHY", "LABEL_CPUS", "LABEL_EXPOSED_PORTS",
     "LABEL_LINKS", "LABEL_MEMORY", "LABEL_PORTS", "LABEL_VOLUMES_FROM", "MissingDockerSDKError", "UNHEALTHY",
     "connect", "connection_options", "container_logs", "create_container", "docker_host_url", "engine_addr",
-    "engine_url", "ensure_image", "explain", "find_by_name", "find_container", "inspect_container", "pull_image",
+    "engine_url", "ensure_image", "explain", "image_id", "image_present", "find_by_name", "find_container", "inspect_container", "pull_image",
     "remove_container", "reservation_labels", "snapshot", "start_container", "stop_container",
 ]

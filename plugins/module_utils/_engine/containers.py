@@ -33,15 +33,19 @@ def split_image(image: str) -> Tuple[str, str]:
     return repository, tag or "latest"
 
 
-def image_present(client: Any, image: str) -> bool:
-    """Whether the engine has ``image`` locally."""
+def image_id(client: Any, image: str) -> Optional[str]:
+    """The id ``image`` has on this engine, or None when the engine does not have it."""
     try:
-        client.inspect_image(image)
+        return client.inspect_image(image).get("Id")
     except Exception as exc:
         if _status(exc) == 404:
-            return False
+            return None
         raise explain(exc, client_addr(client)) from None
-    return True
+
+
+def image_present(client: Any, image: str) -> bool:
+    """Whether the engine has ``image`` locally."""
+    return image_id(client, image) is not None
 
 
 def pull_image(client: Any, image: str, auth: Optional[Mapping[str, str]] = None) -> None:
