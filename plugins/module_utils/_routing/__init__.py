@@ -1,0 +1,27 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The routing layer's nginx renderer: {service: [backends]} -> one nginx configuration file.
+
+Public API (the rest of the package is internal):
+
+* ``clean_services(services) -> (clean, rejected)``: strict sanitisation of names and backends
+  (``sanitise``); ``valid_name``, ``valid_backend``
+* ``render_nginx(services, mode="location", domain=None, listen=80, server_name="_") -> Rendered``:
+  pure rendering (``nginx``); zero backends give a placeholder upstream that answers 502
+* ``apply_config(content, live_path, ...) -> Applied`` and ``reload_nginx(...)``: the only I/O
+  (``staging``): stage, ``nginx -t -c``, atomic swap; nothing changes when validation fails
+* ``RoutingError``
+
+Pure Python apart from ``staging``; Jinja2 is imported on first render; no ansible import.
+"""
+from __future__ import annotations
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.errors import RoutingError
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.nginx import MODES, PLACEHOLDER, Rendered, render_nginx
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.sanitise import clean_services, valid_backend, valid_name
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.staging import Applied, apply_config, reload_nginx, validation_conf
+
+__all__ = [
+    "Applied", "MODES", "PLACEHOLDER", "Rendered", "RoutingError", "apply_config", "clean_services", "reload_nginx",
+    "render_nginx", "valid_backend", "valid_name", "validation_conf",
+]
