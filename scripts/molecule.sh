@@ -33,6 +33,8 @@ gateway=${subnet%.*}.1
 prefix_len=${subnet#*/}
 base_image=local/debian-systemd:bookworm
 image=local/dockyard-molecule:bookworm
+# Bump when build_image changes: an instance image with another recipe is rebuilt.
+image_recipe=2
 cache="$repo/.cache/molecule"
 log="$cache/dockerd.log"
 export DOCKER_HOST="unix://$sock"
@@ -152,14 +154,14 @@ build_image() {
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends docker.io python3-venv python3-requests \
           python3-cryptography python3-apt iptables procps >/dev/null
-        rm -rf /var/lib/apt/lists/*
         systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_reap.service >/dev/null 2>&1 || true' \
       >"$cache/image-build.log" 2>&1; then
     tail -n 30 "$cache/image-build.log" >&2
     timeout 60 docker rm -f "$builder" >/dev/null 2>&1
     die "building $image failed (log: $cache/image-build.log)"
   fi
-  timeout 600 docker commit -c 'CMD ["/lib/systemd/systemd"]' "$builder" "$image" >/dev/null
+  timeout 600 docker commit -c 'CMD ["/lib/systemd/systemd"]' -c "LABEL dockyard.molecule.recipe=$image_recipe" \
+    "$builder" "$image" >/dev/null
   timeout 60 docker rm -f "$builder" >/dev/null
   say "built $image in $((SECONDS - start)) s"
 }
@@ -186,7 +188,8 @@ else
   [ -e "$sock" ] && rm -f "$sock"
   start_engine
 fi
-timeout 30 docker image inspect "$image" >/dev/null 2>&1 || build_image
+recipe=$(timeout 30 docker image inspect -f '{{ index .Config.Labels "dockyard.molecule.recipe" }}' "$image" 2>/dev/null || true)
+[ "$recipe" = "$image_recipe" ] || build_image
 fetch_wheels
 export DOCKYARD_MOLECULE_WHEELS="$cache/wheels"
 export DOCKYARD_MOLECULE_IMAGE="$image"
