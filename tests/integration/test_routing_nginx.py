@@ -7,9 +7,9 @@ Everything lives under tmp_path (pid, logs, temp paths); nginx and the backend l
 """
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -53,21 +53,22 @@ class Backend(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def get(url: str) -> "tuple[int, str]":
+def get(url: str, host: "str | None" = None) -> "tuple[int, str]":
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
     try:
-        with urllib.request.urlopen(url, timeout=3) as answer:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=3) as answer:  # noqa: S310 (loopback)
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode(errors="replace")
 
 
-def wait_for(url: str, status: int, seconds: float = 15) -> str:
+def wait_for(url: str, status: int, seconds: float = 15, host: "str | None" = None) -> str:
     """Poll ``url`` (bounded) until it answers ``status``; the body."""
     deadline = time.monotonic() + seconds
     last = None
     while time.monotonic() < deadline:
         try:
-            code, body = get(url)
+            code, body = get(url, host)
             if code == status:
                 return body
             last = (code, body[:200])
@@ -75,6 +76,46 @@ def wait_for(url: str, status: int, seconds: float = 15) -> str:
             last = exc
         time.sleep(0.2)
     raise AssertionError("%s did not answer %d within %ss; last: %r" % (url, status, seconds, last))
+
+
+@contextlib.contextmanager
+def backend_server():
+    """A tiny HTTP backend on a free loopback port; its port."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Backend)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def nginx_running(nginx_bin: str, work):
+    """nginx in the foreground on ``work``/nginx.conf; stopped (then killed) at the end."""
+    proc = subprocess.Popen([nginx_bin, "-c", str(work / "nginx.conf"), "-e", str(work / "error.log")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def nginx_tree(tmp_path):
+    """(work dir, main configuration text with @ROUTES@, live routes path); nginx.conf written."""
+    work = tmp_path / "nginx"
+    work.mkdir()
+    routes = work / "routes.conf"
+    text = main_conf(work)
+    (work / "nginx.conf").write_text(text.replace("@ROUTES@", str(routes)))
+    return work, text, routes
 
 
 @pytest.fixture()
@@ -108,60 +149,54 @@ def test_broken_config_keeps_the_old_file(tmp_path, nginx_bin):
 
 def test_served_by_real_nginx(tmp_path, nginx_bin):
     """Route by name to a real backend, keep serving through an injection attempt, 502 with zero backends."""
-    work = tmp_path / "nginx"
-    work.mkdir()
-    routes = work / "routes.conf"
-    main_text = main_conf(work)
+    work, main_text, routes = nginx_tree(tmp_path)
     main = work / "nginx.conf"
-    main.write_text(main_text.replace("@ROUTES@", str(routes)))
-    listen_port, backend_port, injected_port = free_port(), free_port(), free_port()
+    listen_port, injected_port = free_port(), free_port()
     listen = "127.0.0.1:%d" % listen_port
-    backend = http.server.ThreadingHTTPServer(("127.0.0.1", backend_port), Backend)
-    thread = threading.Thread(target=backend.serve_forever, daemon=True)
-    thread.start()
-    proc = None
-    try:
+    with backend_server() as backend_port:
         services = {"web": ["127.0.0.1:%d" % backend_port]}
         first = apply_config(render_nginx(services, listen=listen).text, str(routes), main_conf=main_text, nginx=nginx_bin)
         assert first.error is None and first.reload_needed
-        proc = subprocess.Popen([nginx_bin, "-c", str(main), "-e", str(work / "error.log")],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        body = wait_for("http://%s/web/hello" % listen, 200)
-        assert body == "backend /hello"
-        assert get("http://%s/nothing/" % listen)[0] == 404
+        with nginx_running(nginx_bin, work):
+            body = wait_for("http://%s/web/hello" % listen, 200)
+            assert body == "backend /hello"
+            assert get("http://%s/nothing/" % listen)[0] == 404
 
-        served = routes.read_text()
-        attack = dict(services)
-        attack["x; } server { listen %d; }" % injected_port] = ["127.0.0.1:%d" % backend_port]
-        attack["web\nserver { listen %d; }" % injected_port] = []
-        attack["web"] = services["web"] + ["127.0.0.1:%d; } server { listen %d; }" % (backend_port, injected_port),
-                                           "$host:80", "127.0.0.1:1\n}"]
-        rendered = render_nginx(attack, listen=listen)
-        assert len(rendered.rejected) == 5
-        second = apply_config(rendered.text, str(routes), main_conf=main_text, nginx=nginx_bin)
-        assert not second.changed and not second.reload_needed and second.error is None
-        assert routes.read_text() == served
-        with pytest.raises(OSError):
-            socket.create_connection(("127.0.0.1", injected_port), timeout=1).close()
+            served = routes.read_text()
+            attack = dict(services)
+            attack["x; } server { listen %d; }" % injected_port] = ["127.0.0.1:%d" % backend_port]
+            attack["web\nserver { listen %d; }" % injected_port] = []
+            attack["web"] = services["web"] + ["127.0.0.1:%d; } server { listen %d; }" % (backend_port, injected_port),
+                                               "$host:80", "127.0.0.1:1\n}"]
+            rendered = render_nginx(attack, listen=listen)
+            assert len(rendered.rejected) == 5
+            second = apply_config(rendered.text, str(routes), main_conf=main_text, nginx=nginx_bin)
+            assert not second.changed and not second.reload_needed and second.error is None
+            assert routes.read_text() == served
+            with pytest.raises(OSError):
+                socket.create_connection(("127.0.0.1", injected_port), timeout=1).close()
 
-        empty = apply_config(render_nginx({"web": []}, listen=listen).text, str(routes), main_conf=main_text,
-                             nginx=nginx_bin)
-        assert empty.error is None and empty.reload_needed
-        assert reload_nginx(str(main), nginx=nginx_bin) is None
-        wait_for("http://%s/web/hello" % listen, 502)
+            empty = apply_config(render_nginx({"web": []}, listen=listen).text, str(routes), main_conf=main_text,
+                                 nginx=nginx_bin)
+            assert empty.error is None and empty.reload_needed
+            assert reload_nginx(str(main), nginx=nginx_bin) is None
+            wait_for("http://%s/web/hello" % listen, 502)
 
-        back = apply_config(render_nginx(services, listen=listen).text, str(routes), main_conf=main_text, nginx=nginx_bin)
-        assert back.reload_needed and reload_nginx(str(main), nginx=nginx_bin) is None
-        assert wait_for("http://%s/web/again" % listen, 200) == "backend /again"
-    finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
-        backend.shutdown()
-        backend.server_close()
-        thread.join(timeout=5)
-        shutil.rmtree(work, ignore_errors=True)
+            back = apply_config(render_nginx(services, listen=listen).text, str(routes), main_conf=main_text,
+                                nginx=nginx_bin)
+            assert back.reload_needed and reload_nginx(str(main), nginx=nginx_bin) is None
+            assert wait_for("http://%s/web/again" % listen, 200) == "backend /again"
+
+
+def test_served_by_server_name(tmp_path, nginx_bin):
+    """server_name mode: the Host header picks the service; an unknown host gets the catch-all 404, not a service."""
+    work, main_text, routes = nginx_tree(tmp_path)
+    listen = "127.0.0.1:%d" % free_port()
+    with backend_server() as backend_port:
+        services = {"aaa": [], "web": ["127.0.0.1:%d" % backend_port]}
+        rendered = render_nginx(services, mode="server_name", domain="apps.test", listen=listen)
+        assert apply_config(rendered.text, str(routes), main_conf=main_text, nginx=nginx_bin).error is None
+        with nginx_running(nginx_bin, work):
+            assert wait_for("http://%s/x" % listen, 200, host="web.apps.test") == "backend /x"
+            assert get("http://%s/x" % listen, "aaa.apps.test")[0] == 502
+            assert get("http://%s/x" % listen, "other.apps.test")[0] == 404

@@ -6,8 +6,8 @@ Public API (the rest of the package is internal):
 
 * ``clean_services(services) -> (clean, rejected)``: strict sanitisation of names and backends
   (``sanitise``); ``valid_name``, ``valid_backend``
-* ``render_nginx(services, mode="location", domain=None, listen=80, server_name="_") -> Rendered``:
-  pure rendering (``nginx``); zero backends give a placeholder upstream that answers 502
+* ``render_nginx(services, mode="location", domain=None, listen=80, server_name="_", default_server=True)``
+  -> ``Rendered``: pure rendering (``nginx``); zero backends give a placeholder upstream that answers 502
 * ``apply_config(content, live_path, ...) -> Applied`` and ``reload_nginx(...)``: the only I/O
   (``staging``): stage, ``nginx -t -c``, atomic swap; nothing changes when validation fails
 * ``RoutingError``

@@ -46,6 +46,13 @@ server {
     }
 }
 {% else %}
+{% if default_server %}
+server {
+    listen {{ listen }} default_server;
+    server_name _;
+    return 404;
+}
+{% endif %}
 {% for svc in services %}
 
 server {
@@ -90,8 +97,13 @@ def _listen(listen: Union[int, str]) -> str:
 
 
 def render_nginx(services: Any, mode: str = "location", domain: Union[str, None] = None,
-                 listen: Union[int, str] = 80, server_name: str = "_") -> Rendered:
-    """Routes by ``location /<service>/`` (one server) or by ``server_name <service>.<domain>``."""
+                 listen: Union[int, str] = 80, server_name: str = "_", default_server: bool = True) -> Rendered:
+    """Routes by ``location /<service>/`` (one server) or by ``server_name <service>.<domain>``.
+
+    In ``server_name`` mode ``default_server`` adds a catch-all server answering 404, so a request
+    for an unknown host does not reach the first service (turn it off when another file of the
+    same ``listen`` already has the default server).
+    """
     if mode not in MODES:
         raise RoutingError("mode must be one of %s, got %r" % (", ".join(MODES), mode))
     if mode == "server_name" and not (isinstance(domain, str) and valid_hostname(domain.lower())):
@@ -107,5 +119,5 @@ def render_nginx(services: Any, mode: str = "location", domain: Union[str, None]
                                      keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     text = environment.from_string(TEMPLATE).render(
         services=entries, mode=mode, domain=(domain or "").lower(), listen=_listen(listen), server_name=server_name.lower(),
-        placeholder=PLACEHOLDER, proxy_settings=PROXY_SETTINGS)
+        placeholder=PLACEHOLDER, proxy_settings=PROXY_SETTINGS, default_server=bool(default_server))
     return Rendered(text, clean, rejected)

@@ -33,6 +33,12 @@ def test_server_name_mode():
     assert "server_name web.apps.example.com;" in text and "server_name api.apps.example.com;" in text
     assert "proxy_pass http://dockyard_web;" in text
     assert text.count("listen 80;") == 2
+    assert text.count("listen 80 default_server;") == 1 and "    return 404;" in text
+
+
+def test_server_name_mode_without_default_server():
+    text = render_nginx({"web": []}, mode="server_name", domain="x.test", default_server=False).text
+    assert "default_server" not in text and "return 404" not in text
 
 
 def test_zero_backends_placeholder():
@@ -44,7 +50,7 @@ def test_zero_backends_placeholder():
 def test_no_services_is_still_a_valid_shape():
     text = render_nginx({}).text
     assert "upstream" not in text and "location / {\n        return 404;" in text
-    assert render_nginx({}, mode="server_name", domain="x.test").text.count("server {") == 0
+    assert render_nginx({}, mode="server_name", domain="x.test").text.count("server {") == 1  # the catch-all
 
 
 def test_every_route_has_its_upstream():
