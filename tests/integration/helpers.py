@@ -14,3 +14,15 @@ def engine_client(lab: dict, name: str, timeout: int = 10):
     cli = docker.APIClient(base_url="https://" + engine["addr"], tls=tls, version="1.41", timeout=timeout)
     cli.trust_env = False  # see tests/lab/README.md: REQUESTS_CA_BUNDLE trap
     return cli
+
+
+def stop_process(proc, timeout: float = 15.0) -> None:
+    """Terminate a process the test started; kill it if it does not exit within ``timeout``."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

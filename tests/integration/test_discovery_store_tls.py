@@ -21,6 +21,7 @@ from typing import Iterator, List
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, list_nodes, open_backend
+from tests.integration.helpers import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -48,12 +49,7 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
+    stop_process(process, timeout=10)
 
 
 @pytest.fixture()

@@ -20,6 +20,7 @@ import urllib.request
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing import apply_config, reload_nginx, render_nginx
+from tests.integration.helpers import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -100,12 +101,7 @@ def nginx_running(nginx_bin: str, work):
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop_process(proc)
 
 
 def nginx_tree(tmp_path):
