@@ -111,7 +111,7 @@ def engine_record(node: Mapping[str, Any]) -> Dict[str, Any]:
         "error": node.get("error"),
         "cpus": int(node.get("cpus") or 0),
         "memory": int(node.get("memory") or 0),
-        "containers": len(node.get("containers") or []),
+        "containers": int(node["containers_total"]) if "containers_total" in node else len(node.get("containers") or []),
         "server_version": node.get("server_version") or "",
         "queried": True,
     }
@@ -140,7 +140,8 @@ def gather(params: Mapping[str, Any], query_engines: bool = True, max_workers: i
             docker_sdk()  # a missing SDK fails the inventory instead of marking every engine unhealthy
     except EngineError as exc:  # bad TLS files or timeout, missing SDK: say which cluster it is about
         raise InventorySourceError("Engines of %s: %s" % (source, exc)) from None
-    nodes = (snapshot_fn or snapshot)(addresses, options, max_workers=max_workers) if addresses else []
+    # Only /info is needed (labels, resources, health, container count): one request per engine.
+    nodes = (snapshot_fn or snapshot)(addresses, options, max_workers=max_workers, info_only=True) if addresses else []
     return {"version": CACHE_VERSION, "source": source, "query_engines": True, "engines": [engine_record(node) for node in nodes]}
 
 

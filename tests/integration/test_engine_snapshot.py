@@ -112,3 +112,14 @@ def test_a_stopped_engine_is_unhealthy_and_the_snapshot_goes_on(lab: dict, lab_c
     finally:
         lab_control("start-engine", "node-2")
     assert by_name(snapshot(addrs(lab), options), "node-2")["status"] == "Healthy"
+
+
+def test_info_only_reads_what_docker_info_tells(lab: dict) -> None:
+    full = snapshot(addrs(lab), lab_options(lab))
+    light = snapshot(addrs(lab), lab_options(lab), info_only=True)
+    assert [n["name"] for n in light] == [n["name"] for n in full] == ["node-1", "node-2", "node-3"]
+    for heavy, node in zip(full, light):
+        assert (node["id"], node["labels"], node["cpus"], node["memory"], node["health"], node["status"]) == \
+            (heavy["id"], heavy["labels"], heavy["cpus"], heavy["memory"], heavy["health"], heavy["status"])
+        assert node["containers"] == [] and node["images"] == []
+        assert node["containers_total"] == heavy["containers_total"] == len(heavy["containers"])

@@ -100,6 +100,7 @@ def node_dict(addr: str, docker_host: str, info: Mapping[str, Any], containers: 
         "error": None,
         "docker_host": docker_host,
         "server_version": info.get("ServerVersion") or "",
+        "containers_total": int(info.get("Containers") or 0),
     }
 
 
@@ -108,7 +109,7 @@ def failed_node(addr: str, docker_host: str, error: str, known: Optional[Mapping
     node = {
         "id": addr, "name": addr, "addr": addr, "labels": {}, "cpus": 0, "memory": 0, "health": 0,
         "containers": [], "images": [], "status": UNHEALTHY, "error": error, "docker_host": docker_host,
-        "server_version": "",
+        "server_version": "", "containers_total": 0,
     }
     if known:
         node.update({key: known[key] for key in ("id", "name", "labels", "cpus", "memory", "server_version") if key in known})

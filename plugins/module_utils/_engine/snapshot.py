@@ -50,11 +50,12 @@ class _Gather:
     """Reads one engine: info, containers (all states), images, and inspects where needed."""
 
     def __init__(self, options: ConnectionOptions, timeout: float, inspect_pool: ThreadPoolExecutor,
-                 cache: Optional[InspectCache]) -> None:
+                 cache: Optional[InspectCache], info_only: bool = False) -> None:
         self.options = options
         self.timeout = timeout
         self.inspect_pool = inspect_pool
         self.cache = cache
+        self.info_only = info_only
 
     def __call__(self, target: str) -> Dict[str, Any]:
         addr = engine_addr(target)
@@ -72,6 +73,8 @@ class _Gather:
         if not info.get("NCPU") or not info.get("MemTotal"):
             return failed_node(addr, docker_host, "Engine %s reports no CPUs or memory: make sure it is a Docker Engine, "
                                                   "not a Swarm manager." % addr)
+        if self.info_only:  # what `docker info` tells: enough for an inventory, not for placement
+            return node_dict(addr, docker_host, info, [], [])
         summaries = client.containers(all=True)
         images = [image_dict(image) for image in client.images()]
         reservations = self._reservations(client, summaries, int(info.get("NCPU") or 0))
@@ -144,12 +147,14 @@ def _resolve_duplicate_ids(nodes: List[Dict[str, Any]]) -> None:
 
 def snapshot(targets: Sequence[str], options: ConnectionOptions, max_workers: int = DEFAULT_WORKERS,
              timeout: Optional[float] = None, inspect_workers: Optional[int] = None,
-             cache: Optional[InspectCache] = None) -> List[Dict[str, Any]]:
+             cache: Optional[InspectCache] = None, info_only: bool = False) -> List[Dict[str, Any]]:
     """Read every engine in parallel and return their node dicts, one per distinct address, in order.
 
     ``targets``: `host:port` or `tcp://host:port` (or unix://). ``timeout``: seconds each engine
     may take in all (default ``options.timeout``). ``cache``: a dict reused across snapshots
-    of one run so containers of other tools are inspected once.
+    of one run so containers of other tools are inspected once. ``info_only``: read only each
+    engine's ``/info`` (labels, resources, health, ``containers_total``) and leave the container and
+    image lists empty; one request per engine instead of three or more, for the inventory.
     """
     unique: List[str] = []
     seen = set()
@@ -163,7 +168,7 @@ def snapshot(targets: Sequence[str], options: ConnectionOptions, max_workers: in
     workers = max(1, min(max_workers, len(unique)))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snapshot")
     inspect_pool = ThreadPoolExecutor(max_workers=max(1, inspect_workers or workers), thread_name_prefix="inspect")
-    gather = _Gather(options, budget, inspect_pool, cache)
+    gather = _Gather(options, budget, inspect_pool, cache, info_only)
     finished: "queue.Queue[Tuple[int, Dict[str, Any]]]" = queue.Queue()
     started: Dict[int, float] = {}
 

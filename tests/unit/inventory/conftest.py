@@ -34,6 +34,7 @@ class FakeSnapshot:
         self.containers = containers or {}
         self.calls: List[List[str]] = []
         self.options: List[Any] = []
+        self.info_only: List[bool] = []
 
     def __call__(self, targets, options, max_workers=32, **kwargs):
         from ansible_collections.dockyard.swarm.plugins.module_utils._engine.connection import docker_host_url
@@ -41,14 +42,17 @@ class FakeSnapshot:
 
         self.calls.append(list(targets))
         self.options.append(options)
+        self.info_only.append(kwargs.get("info_only", False))
         nodes = []
         for addr in targets:
             answer = self.engines.get(addr, "Engine %s: connection refused." % addr)
             if isinstance(answer, str):
                 nodes.append(failed_node(addr, docker_host_url(addr), answer))
             else:
-                containers = [{"id": "c%d" % number} for number in range(self.containers.get(addr, 0))]
-                nodes.append(node_dict(addr, docker_host_url(addr), answer, containers, []))
+                count = self.containers.get(addr, 0)
+                # like a real engine: /info counts the containers; the list is read only without info_only
+                containers = [] if kwargs.get("info_only") else [{"id": "c%d" % number} for number in range(count)]
+                nodes.append(node_dict(addr, docker_host_url(addr), dict(answer, Containers=count), containers, []))
         return nodes
 
 

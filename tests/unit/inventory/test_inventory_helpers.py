@@ -92,6 +92,7 @@ def test_gather_reads_a_cluster_file_and_is_json_serialisable(tmp_path):
     fake = FakeSnapshot({"10.0.0.1:2376": engine_info("a"), "10.0.0.2:2376": engine_info("b")}, containers={"10.0.0.1:2376": 2})
     data = _inventory.gather({"discovery": "file://%s" % cluster}, environ={}, snapshot_fn=fake)
     assert fake.calls == [["10.0.0.2:2376", "10.0.0.1:2376"]]
+    assert fake.info_only == [True], "the inventory needs only /info from each engine"
     assert data["source"] == "file://%s" % cluster
     assert [(engine["name"], engine["containers"]) for engine in data["engines"]] == [("b", 0), ("a", 2)]
     assert json.loads(json.dumps(data)) == data
