@@ -14,6 +14,7 @@
 #
 # Usage: scripts/molecule.sh [molecule-command [args...]]   (default: test, for every scenario)
 #   DOCKYARD_MOLECULE_KEEP=1   leave the dockerd running (development: converge/verify/login by hand)
+#   scripts/molecule.sh stop-engine   stop a dockerd left running that way
 #   DOCKYARD_MOLECULE_SCENARIOS="a b"   only these scenarios
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,7 @@ exec_root=/run/$name
 sock=/run/$name.sock
 pidfile=/run/$name.pid
 conf=/run/$name.json
+forward_file=/run/$name.ip_forward
 bridge=dymol0
 subnet=${DOCKYARD_MOLECULE_SUBNET:-10.234.0.0/24}
 gateway=${subnet%.*}.1
@@ -74,8 +76,9 @@ cleanup() {
     fi
     iptables -t nat -D "${nat_rule[@]}" 2>/dev/null
     ip link del "$bridge" 2>/dev/null
+    [ -n "$old_forward" ] || old_forward=$(cat "$forward_file" 2>/dev/null)
     [ -n "$old_forward" ] && sysctl -qw net.ipv4.ip_forward="$old_forward"
-    rm -f "$conf" "$sock" "$pidfile"
+    rm -f "$conf" "$sock" "$pidfile" "$forward_file"
   elif [ "$started" = 1 ]; then
     say "DOCKYARD_MOLECULE_KEEP=1: the molecule dockerd keeps running (DOCKER_HOST=$DOCKER_HOST)"
   fi
@@ -90,6 +93,8 @@ start_engine() {
   fi
   ip link set "$bridge" up
   old_forward=$(sysctl -n net.ipv4.ip_forward)
+  [ -e "$forward_file" ] || echo "$old_forward" > "$forward_file"
+  old_forward=$(cat "$forward_file")
   sysctl -qw net.ipv4.ip_forward=1
   iptables -t nat -C "${nat_rule[@]}" 2>/dev/null || iptables -t nat -A "${nat_rule[@]}"
   # iptables=false: this engine must not rewrite the machine's firewall (the lab's engines share it).
@@ -100,22 +105,16 @@ EOF
   mkdir -p "$data_root" "$exec_root"
   started=1
   setsid dockerd --config-file "$conf" --data-root "$data_root" --exec-root "$exec_root" \
-    --pidfile "$pidfile" -H "unix://$sock" >"$log" 2>&1 < /dev/null &
+    --pidfile "$pidfile" -H "unix://$sock" >"$log" 2>&1 </dev/null 9>&- &
   for _ in $(seq 1 60); do engine_up && return 0; sleep 0.5; done
   tail -n 20 "$log" >&2
   die "the molecule dockerd did not answer within 30 s (log: $log)"
 }
 
+# The Debian mirror this machine's apt sources name (no registry host is written here).
 debian_mirror() {
-  local f mirror=""
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -e "$f" ] || continue
-    mirror=$(awk '/^URIs:/ {for (i=2;i<=NF;i++) if ($i !~ /security/) {print $i; exit}}' "$f")
-    [ -n "$mirror" ] && break
-  done
-  if [ -z "$mirror" ] && [ -e /etc/apt/sources.list ]; then
-    mirror=$(awk '/^deb / && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)
-  fi
+  local mirror
+  mirror=$(apt-get indextargets --no-release-info --format "\$(REPO_URI)" | grep -v -- '-security' | sort -u | head -n 1)
   [ -n "$mirror" ] || die "cannot find a Debian mirror in this machine's apt sources"
   echo "$mirror"
 }
@@ -182,6 +181,10 @@ exec 9>"/run/$name.lock"
 if ! flock -w 1800 9; then die "another scripts/molecule.sh still runs after 30 minutes (lock /run/$name.lock)"; fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+if [ "${1:-}" = stop-engine ]; then
+  if engine_up; then started=1; DOCKYARD_MOLECULE_KEEP=0; else say "no molecule dockerd runs at $sock"; fi
+  exit 0
+fi
 if engine_up; then
   say "using the molecule dockerd that already runs at $sock"
 else
