@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""python -m tests.lab up|down|status|env|stop-engine|start-engine"""
+"""python -m tests.lab up|down|status|env|stop-engine|start-engine|stack-up|stack-down"""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("stop-engine", "start-engine"):
         cmd = sub.add_parser(name, help=f"{name.split('-', maxsplit=1)[0]} one engine's dockerd (failure tests)")
         cmd.add_argument("name")
+    stack_up = sub.add_parser("stack-up", help="start registrator agents, nginx and the routing watcher on the lab (make demo)")
+    stack_up.add_argument("--listen", default="127.0.0.1:8080", help="the router's address (default 127.0.0.1:8080)")
+    stack_up.add_argument("--prefix", default="services", help="the Consul KV prefix of the services (default services)")
+    stack_up.add_argument("--json", action="store_true")
+    sub.add_parser("stack-down", help="stop the stack's processes (the lab keeps running)")
     return parser
 
 
@@ -79,6 +84,17 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "env":
             env = core.env()
             print(json.dumps(env, indent=2, sort_keys=True) if args.json else _exports(env))
+        elif args.command == "stack-up":
+            from . import stack
+
+            info = stack.up(core.env(), listen=args.listen, prefix=args.prefix)
+            print(json.dumps(info, indent=2, sort_keys=True) if args.json else f"router {info['router']}, "
+                  f"services under {info['prefix']}/, logs {info['logs']}/stack-*.log")
+        elif args.command == "stack-down":
+            from . import stack
+
+            stopped = stack.down()
+            print("stopped " + ", ".join(stopped) if stopped else "the stack was not running")
         elif args.command == "stop-engine":
             print(f"{args.name}: {'stopped' if core.stop_engine(args.name) else 'was not running'}")
         elif args.command == "start-engine":

@@ -41,14 +41,14 @@ def alive(pid: int) -> bool:
         return False
 
 
-def start(name: str, argv: list[str], log: Path, cwd: Path | None = None) -> int:
+def start(name: str, argv: list[str], log: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> int:
     """Start argv detached (own session) with output to `log`; remember its pid under `name`."""
     log.parent.mkdir(parents=True, exist_ok=True)
     pidfile(name).parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         try:
             proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    cwd=str(cwd) if cwd else None, start_new_session=True)
+                                    cwd=str(cwd) if cwd else None, env=env, start_new_session=True)
         except FileNotFoundError as exc:
             raise LabError(f"cannot start {name}: {argv[0]} not found ({exc})") from exc
     pidfile(name).write_text(str(proc.pid))
