@@ -8,13 +8,13 @@ placeholder server: nginx keeps the configuration valid and answers 502 for it.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, NamedTuple, Union
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.errors import RoutingError
-from ansible_collections.dockyard.swarm.plugins.module_utils._routing.sanitise import clean_services, valid_backend, valid_hostname
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.sanitise import (
+    canonical_listen, check_routing, clean_services, valid_hostname,
+)
 
-MODES = ("location", "server_name")
 PLACEHOLDER = "127.0.0.1:65535 down"
 UPSTREAM_PREFIX = "dockyard_"
 
@@ -84,18 +84,6 @@ class Rendered(NamedTuple):
     rejected: List[str]
 
 
-def _listen(listen: Union[int, str]) -> str:
-    if isinstance(listen, int) and not isinstance(listen, bool) and 1 <= listen <= 65535:
-        return str(listen)
-    if isinstance(listen, str):
-        if re.fullmatch(r"[0-9]{1,5}", listen, re.ASCII) and 1 <= int(listen) <= 65535:
-            return listen
-        canonical = valid_backend(listen)
-        if canonical is not None:
-            return canonical
-    raise RoutingError("listen must be a port 1-65535 or address:port, got %r" % (listen,))
-
-
 def render_nginx(services: Any, mode: str = "location", domain: Union[str, None] = None,
                  listen: Union[int, str] = 80, server_name: str = "_", default_server: bool = True) -> Rendered:
     """Routes by ``location /<service>/`` (one server) or by ``server_name <service>.<domain>``.
@@ -104,10 +92,7 @@ def render_nginx(services: Any, mode: str = "location", domain: Union[str, None]
     for an unknown host does not reach the first service (turn it off when another file of the
     same ``listen`` already has the default server).
     """
-    if mode not in MODES:
-        raise RoutingError("mode must be one of %s, got %r" % (", ".join(MODES), mode))
-    if mode == "server_name" and not (isinstance(domain, str) and valid_hostname(domain.lower())):
-        raise RoutingError("mode server_name needs a domain such as 'apps.example.com', got %r" % (domain,))
+    domain = check_routing(mode, domain)
     if server_name != "_" and not (isinstance(server_name, str) and valid_hostname(server_name.lower())):
         raise RoutingError("server_name must be '_' or a host name, got %r" % (server_name,))
     clean, rejected = clean_services(services)
@@ -118,6 +103,6 @@ def render_nginx(services: Any, mode: str = "location", domain: Union[str, None]
     environment = jinja2.Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
                                      keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     text = environment.from_string(TEMPLATE).render(
-        services=entries, mode=mode, domain=(domain or "").lower(), listen=_listen(listen), server_name=server_name.lower(),
+        services=entries, mode=mode, domain=domain, listen=canonical_listen(listen), server_name=server_name.lower(),
         placeholder=PLACEHOLDER, proxy_settings=PROXY_SETTINGS, default_server=bool(default_server))
     return Rendered(text, clean, rejected)

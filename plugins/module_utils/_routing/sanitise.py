@@ -19,6 +19,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._routing.errors imp
 NAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?", re.ASCII)
 LABEL_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
 PORT_RE = re.compile(r"[0-9]{1,5}", re.ASCII)
+MODES = ("location", "server_name")
 
 
 def valid_name(name: Any) -> bool:
@@ -54,6 +55,28 @@ def valid_backend(value: Any) -> Optional[str]:
     if valid_hostname(host):
         return "%s:%d" % (host.lower(), int(port))
     return None
+
+
+def canonical_listen(listen: Any) -> str:
+    """``80`` -> ``"80"``, ``127.0.0.1:8080`` -> itself: what every renderer may put after ``listen``/``bind``."""
+    if isinstance(listen, int) and not isinstance(listen, bool) and 1 <= listen <= 65535:
+        return str(listen)
+    if isinstance(listen, str):
+        if PORT_RE.fullmatch(listen) and 1 <= int(listen) <= 65535:
+            return listen
+        canonical = valid_backend(listen)
+        if canonical is not None:
+            return canonical
+    raise RoutingError("listen must be a port 1-65535 or address:port, got %r" % (listen,))
+
+
+def check_routing(mode: Any, domain: Any) -> str:
+    """The routing mode's options, checked the same way for every proxy; the domain lowercased ('' for location)."""
+    if mode not in MODES:
+        raise RoutingError("mode must be one of %s, got %r" % (", ".join(MODES), mode))
+    if mode == "server_name" and not (isinstance(domain, str) and valid_hostname(domain.lower())):
+        raise RoutingError("mode server_name needs a domain such as 'apps.example.com', got %r" % (domain,))
+    return (domain or "").lower() if isinstance(domain, str) else ""
 
 
 def _show(value: Any) -> str:

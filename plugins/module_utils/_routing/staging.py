@@ -1,25 +1,31 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The routing layer's only I/O: stage a rendered file, validate it with nginx, swap it in atomically.
+"""The routing layer's only I/O: stage a rendered file, validate it, swap it in atomically, reload.
 
 1. the new content goes to a staging directory next to the live file (same file system);
-2. ``nginx -t -c <staged main configuration>`` checks it: a full nginx.conf whose ``http``
-   block includes the *staged* file (the caller's own main configuration with the marker
-   ``@ROUTES@``, or ``validation_conf``'s minimal one, whose pid, logs and temp paths stay
-   inside the staging directory);
+2. the proxy checks it: for nginx, ``nginx -t -c <staged main configuration>``, a full nginx.conf
+   whose ``http`` block includes the *staged* file (the caller's own main configuration with the
+   marker ``@ROUTES@``, or ``validation_conf``'s minimal one, whose pid, logs and temp paths stay
+   inside the staging directory); for HAProxy, whose file is complete, ``haproxy -c -f <staged>``;
 3. only on success ``os.replace`` puts it in place and the result says a reload is needed;
-   on failure the live file is untouched and the result carries nginx's error text.
+   on failure the live file is untouched and the result carries the proxy's error text.
 """
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
-from typing import List, NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional, Sequence, Tuple, Union
 
 ROUTES_MARKER = "@ROUTES@"
 NGINX = "/usr/sbin/nginx"
+HAPROXY = "/usr/sbin/haproxy"
+HAPROXY_RELOAD = ("systemctl", "reload", "haproxy")
+VALIDATORS = ("nginx", "haproxy")
+# validator(staged file, staging directory) -> (exit code, output)
+Validator = Callable[[str, str], Tuple[int, str]]
 
 
 class Applied(NamedTuple):
@@ -46,7 +52,7 @@ def validation_conf(routes_path: str, workdir: str) -> str:
     return "\n".join(lines)
 
 
-def _run(command: List[str], timeout: float) -> "tuple[int, str]":
+def _run(command: Sequence[str], timeout: float) -> Tuple[int, str]:
     try:
         proc = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -54,21 +60,35 @@ def _run(command: List[str], timeout: float) -> "tuple[int, str]":
     return proc.returncode, (proc.stderr + proc.stdout).strip()
 
 
+def _nginx_check(staged: str, staging: str, main_conf: Optional[str], nginx: str, timeout: float) -> Tuple[int, str]:
+    main = os.path.join(staging, "nginx.conf")
+    text = validation_conf(staged, staging) if main_conf is None else main_conf.replace(ROUTES_MARKER, staged)
+    with open(main, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return _run([nginx, "-t", "-q", "-c", main, "-e", os.path.join(staging, "error.log")], timeout)
+
+
+def _haproxy_check(staged: str, haproxy: str, timeout: float) -> Tuple[int, str]:
+    """``haproxy -c -f``; its NOTICE lines (version, executable) are not part of the error."""
+    code, output = _run([haproxy, "-c", "-f", staged], timeout)
+    return code, "\n".join(line for line in output.splitlines() if "[NOTICE]" not in line).strip()
+
+
 def apply_config(content: str, live_path: str, main_conf: Optional[str] = None, nginx: str = NGINX,
-                 timeout: float = 30) -> Applied:
+                 timeout: float = 30, validator: Union[str, Validator] = "nginx", haproxy: str = HAPROXY) -> Applied:
     """Stage, validate and swap ``content`` into ``live_path`` (see the module docstring).
 
-    ``main_conf``: the text of a full nginx.conf with ``@ROUTES@`` where the routes file is
-    included (an ``include @ROUTES@;`` line); None uses ``validation_conf``. An unchanged
-    file is left alone (no reload needed).
+    ``validator``: ``"nginx"`` (``main_conf``: the text of a full nginx.conf with ``@ROUTES@``
+    where the routes file is included, an ``include @ROUTES@;`` line; None uses
+    ``validation_conf``), ``"haproxy"`` (``haproxy -c -f``; ``content`` is a whole haproxy.cfg),
+    or a callable ``(staged path, staging dir) -> (exit code, output)``. An unchanged file is
+    left alone (no reload needed).
     """
+    if not callable(validator) and validator not in VALIDATORS:
+        raise ValueError("validator must be one of %s or a callable, got %r" % (", ".join(VALIDATORS), validator))
     live_path = os.path.abspath(live_path)
-    try:
-        with open(live_path, encoding="utf-8") as handle:
-            if handle.read() == content:
-                return Applied(False, False, None, live_path)
-    except FileNotFoundError:
-        pass
+    if read_config(live_path) == content:
+        return Applied(False, False, None, live_path)
     directory = os.path.dirname(live_path)
     staging = tempfile.mkdtemp(prefix=".dockyard-routes-", dir=directory)
     try:
@@ -77,14 +97,15 @@ def apply_config(content: str, live_path: str, main_conf: Optional[str] = None, 
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        main = os.path.join(staging, "nginx.conf")
-        text = validation_conf(staged, staging) if main_conf is None else main_conf.replace(ROUTES_MARKER, staged)
-        with open(main, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        code, output = _run([nginx, "-t", "-q", "-c", main, "-e", os.path.join(staging, "error.log")], timeout)
+        if callable(validator):
+            code, output = validator(staged, staging)
+        elif validator == "haproxy":
+            code, output = _haproxy_check(staged, haproxy, timeout)
+        else:
+            code, output = _nginx_check(staged, staging, main_conf, nginx, timeout)
         if code != 0:
-            return Applied(False, False, output.replace(staged, live_path) or "nginx -t failed (exit %d)" % code,
-                           live_path)
+            what = {"nginx": "nginx -t", "haproxy": "haproxy -c"}.get(validator, "validation") if isinstance(validator, str) else "validation"
+            return Applied(False, False, output.replace(staged, live_path) or "%s failed (exit %d)" % (what, code), live_path)
         os.chmod(staged, 0o644)
         os.replace(staged, live_path)
         return Applied(True, True, None, live_path)
@@ -94,5 +115,52 @@ def apply_config(content: str, live_path: str, main_conf: Optional[str] = None, 
 
 def reload_nginx(main_conf_path: str, nginx: str = NGINX, timeout: float = 30) -> Optional[str]:
     """``nginx -s reload -c <main>``; None on success, else the error text."""
-    code, output = _run([nginx, "-c", main_conf_path, "-s", "reload"], timeout)
-    return None if code == 0 else (output or "nginx -s reload failed (exit %d)" % code)
+    return run_reload([nginx, "-c", main_conf_path, "-s", "reload"], timeout)
+
+
+def run_reload(command: Union[str, Sequence[str]], timeout: float = 30) -> Optional[str]:
+    """Run a reload command (a string is split like a shell would, without a shell); None on success, else the error text."""
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if not argv:
+        return "empty reload command"
+    code, output = _run(argv, timeout)
+    return None if code == 0 else (output or "%s failed (exit %d)" % (" ".join(argv)[:200], code))
+
+
+def reload_haproxy(command: Union[str, Sequence[str]] = HAPROXY_RELOAD, timeout: float = 30) -> Optional[str]:
+    """Reload HAProxy with ``command`` (default ``systemctl reload haproxy``); None on success, else the error text."""
+    return run_reload(command, timeout)
+
+
+def check_nginx(main_conf_path: str, nginx: str = NGINX, timeout: float = 30) -> Optional[str]:
+    """``nginx -t -q -c <main>``: the whole live configuration; None when nginx accepts it, else its text."""
+    code, output = _run([nginx, "-t", "-q", "-c", main_conf_path], timeout)
+    return None if code == 0 else (output or "nginx -t failed (exit %d)" % code)
+
+
+def read_config(live_path: str) -> Optional[str]:
+    """The live file's text, None when it does not exist (what ``restore_config`` puts back)."""
+    try:
+        with open(live_path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def restore_config(previous: Optional[str], live_path: str) -> None:
+    """Put ``previous`` back into ``live_path`` atomically (None: remove the file it replaced)."""
+    if previous is None:
+        try:
+            os.remove(live_path)
+        except FileNotFoundError:
+            pass
+        return
+    handle, temp = tempfile.mkstemp(prefix=".dockyard-restore-", dir=os.path.dirname(os.path.abspath(live_path)))
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(previous)
+        os.chmod(temp, 0o644)
+        os.replace(temp, live_path)
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
