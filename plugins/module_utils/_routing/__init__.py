@@ -13,8 +13,8 @@ Public API (the rest of the package is internal):
 * ``apply_config(content, live_path, ..., validator="nginx"|"haproxy"|callable) -> Applied``,
   ``reload_nginx(...)``, ``reload_haproxy(command)``, ``run_reload(command)``: the I/O (``staging``):
   stage, ``nginx -t -c`` or ``haproxy -c -f``, atomic swap; nothing changes when validation fails
-* ``watch_routes(...)`` / ``RoutingWatcher`` (``watch``) and ``main`` (``cli``): the host agent that
-  keeps the proxy following Consul (``python -m ...._routing consul://HOST:PORT/PREFIX``)
+* ``watch.RoutingWatcher`` and ``cli.main``: the host agent that keeps the proxy following Consul
+  (``python -m ...._routing [options] consul://HOST:PORT/PREFIX``; imported from their modules)
 * ``RoutingError``
 
 Pure Python apart from ``staging``, ``watch`` and ``cli``; Jinja2 is imported on first render; no ansible import.

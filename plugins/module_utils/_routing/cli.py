@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--wait-min", default="0.5s", help="quiet time after a change before rendering (default 0.5s)")
     parser.add_argument("--wait-max", default="5s", help="longest delay after the first change (default 5s)")
     parser.add_argument("--block", default="60s", help="Consul blocking-query wait (default 60s, at most 10m)")
+    parser.add_argument("--forget-vanished", action="store_true",
+                        help="drop a service whose keys are all gone (404) instead of keeping it with no backends (502/503)")
     parser.add_argument("--once", action="store_true", help="render, validate, swap and reload once, then exit")
     parser.add_argument("--verbose", "-v", action="store_true")
     return parser
@@ -123,7 +125,7 @@ def build_watcher(args: argparse.Namespace, environ: Dict[str, str], stop: threa
     return RoutingWatcher(
         store, prefix, render, apply, partial(run_reload, reload_command), wait_min=wait_min, wait_max=wait_max, block=block,
         stop=stop, proxy=args.proxy, check_live=check_live, snapshot=partial(read_config, output),
-        restore=partial(restore_config, live_path=output))
+        restore=partial(restore_config, live_path=output), keep_vanished=not args.forget_vanished)
 
 
 def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = None) -> int:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Set
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.errors import RegistratorError
 from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.kv import normalise_prefix, parse_kv
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.errors import RoutingError
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.nginx import Rendered
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.sanitise import valid_name
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.staging import Applied
 
 LOG = logging.getLogger("dockyard.swarm.routing")
@@ -37,6 +38,13 @@ RELOAD_FAILED = "reload-failed"
 
 MIN_QUERY_WAIT = 0.05  # below this the loop sleeps instead of asking Consul for a shorter block
 RELOAD_RETRY = 5.0
+
+
+def with_vanished(services: Services, known: Set[str]) -> Services:
+    """``services`` plus every name in ``known`` that is gone, with no backends (the proxy answers 502/503, not 404)."""
+    merged = {name: [] for name in known if name not in services}
+    merged.update(services)
+    return {name: merged[name] for name in sorted(merged)}
 
 
 def next_index(previous: int, returned: Any) -> int:
@@ -123,6 +131,10 @@ def backoff(failures: int, base: float = 1.0, ceiling: float = 30.0) -> float:
 class RoutingWatcher:
     """The loop, with every effect injected (``render``, ``apply``, ``reload``, the store, the clock).
 
+    A service whose keys are all gone stays, with no backends, while ``keep_vanished`` is on (the
+    default): a client then gets the proxy's "no backend" answer (nginx 502, HAProxy 503) rather than
+    404, until the watcher restarts.
+
     ``store``: anything with ``call(action, what)`` like ``ConsulStore``; ``render(services) ->
     Rendered``; ``apply(text) -> Applied``; ``reload() -> error text or None``; ``check_live()``
     (optional): a check of the whole live configuration after a swap, whose failure puts the old
@@ -136,7 +148,7 @@ class RoutingWatcher:
                  max_backoff: float = 30.0, proxy: str = "nginx",
                  check_live: Optional[Callable[[], Optional[str]]] = None,
                  snapshot: Optional[Callable[[], Optional[str]]] = None,
-                 restore: Optional[Callable[[Optional[str]], None]] = None) -> None:
+                 restore: Optional[Callable[[Optional[str]], None]] = None, keep_vanished: bool = True) -> None:
         self.store = store
         self.prefix = normalise_prefix(prefix)
         self.render = render
@@ -153,6 +165,8 @@ class RoutingWatcher:
         self.check_live = check_live
         self.snapshot = snapshot
         self.restore = restore
+        self.keep_vanished = keep_vanished
+        self.known: Set[str] = set()  # valid service names seen since the start (keep_vanished)
         self.index = 0
         self.latest: Optional[Services] = None
         self.failures = 0
@@ -183,6 +197,9 @@ class RoutingWatcher:
     def sync(self, services: Services) -> str:
         """Render, validate, swap and reload once; the outcome (UNCHANGED, RELOADED, INVALID, RELOAD_FAILED)."""
         self.renders += 1
+        if self.keep_vanished:
+            self.known.update(name for name in services if valid_name(name))
+            services = with_vanished(services, self.known)
         try:
             rendered = self.render(services)
         except RoutingError as exc:

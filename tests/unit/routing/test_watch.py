@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing import Applied, RoutingError, render_nginx
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.watch import (
-    INVALID, RELOAD_FAILED, RELOADED, UNCHANGED, Coalescer, RoutingWatcher, TokenBucket, backoff, next_index,
+    INVALID, RELOAD_FAILED, RELOADED, UNCHANGED, Coalescer, RoutingWatcher, TokenBucket, backoff, next_index, with_vanished,
 )
 
 
@@ -250,3 +250,16 @@ def test_live_check_failure_restores_the_previous_file():
     watcher.step()
     assert restored == ["previous text"] and proxy.reloads == 0
     assert clock.now >= 1000.0
+
+
+def test_vanished_services_stay_without_backends():
+    assert with_vanished({"b": ["10.0.0.1:80"]}, {"a", "b"}) == {"a": [], "b": ["10.0.0.1:80"]}
+    events = [(1001.0, "services/web/a", "10.0.0.1:80"), (1002.0, "services/x;y/a", "10.0.0.1:80"),
+              (1004.0, "services/web/a", None), (1004.0, "services/x;y/a", None)]
+    clock, unused_consul, proxy, watcher = make(events)
+    run_until(watcher, clock, 1010.0)
+    assert "upstream dockyard_web {\n    server 127.0.0.1:65535 down;" in proxy.live  # 502, not 404
+    assert watcher.known == {"web"}
+    clock, unused_consul, proxy, watcher = make(events, keep_vanished=False)
+    run_until(watcher, clock, 1010.0)
+    assert "dockyard_web" not in proxy.live
