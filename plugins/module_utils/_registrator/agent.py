@@ -328,7 +328,7 @@ class RegistratorAgent:
                         break
                     failures += 1
                     delay = min(MAX_BACKOFF, self.options.retry_interval * 2 ** min(failures - 1, 10))
-                    LOG.warning("%s: %s; reconnecting in %.0fs", self.engine_name, explain(exc, self.engine_name), delay)
+                    LOG.warning("%s; reconnecting in %.1fs", explain(exc, self.engine_name), delay)
                     if once:
                         status = 1
                         break
