@@ -109,7 +109,7 @@ def httpd(lab):
             made.append((client, created["Id"]))
             client.start(created["Id"])
             port = client.inspect_container(created["Id"])["NetworkSettings"]["Ports"]["80/tcp"][0]["HostPort"]
-            address = next(e["addr"] for e in lab["engines"] if e["name"] == node).rsplit(":", 1)[0]
+            address = [e["addr"] for e in lab["engines"] if e["name"] == node][0].rsplit(":", 1)[0]
             found[node] = "%s:%s" % (address, port)
             wait_until("%s answers" % name, lambda url="http://%s/" % found[node]: get(url)[0] == 200)
         yield found
@@ -153,7 +153,7 @@ def nginx_with_watcher(tmp_path: Path, consul: Consul, *options: str, reload_com
                     "http {\n    access_log off;\n%s    include %s;\n}\n" % (work, work, temps, routes))
     log = tmp_path / "watcher.log"
     with process([NGINX, "-c", str(conf), "-e", str(work / "error.log")], tmp_path / "nginx.log"):
-        wait_until("nginx writes its pid", lambda: (work / "nginx.pid").exists())
+        wait_until("nginx writes its pid", (work / "nginx.pid").exists)
         argv = [sys.executable, "-m", MODULE, "--output", str(routes), "--nginx", NGINX, "--nginx-conf", str(conf), "--listen", listen,
                 "--wait-min", "0.2s", "--wait-max", "1s", "--block", "10s", *options, "consul://%s/%s" % (consul.addr, consul.prefix)]
         if reload_command:

@@ -62,8 +62,8 @@ def test_location_mode_server_name_restricts_the_host():
 
 
 def test_injection_attempts_are_dropped():
-    rendered = render_haproxy({"x\n}\nlisten evil": ["1.2.3.4:80"], "web": ["1.2.3.4:80\n    server evil 6.6.6.6:1",
-                                                                              "1.2.3.4:80 backup", "$host:80"]})
+    web = ["1.2.3.4:80\n    server evil 6.6.6.6:1", "1.2.3.4:80 backup", "$host:80"]
+    rendered = render_haproxy({"x\n}\nlisten evil": ["1.2.3.4:80"], "web": web})
     assert len(rendered.rejected) == 4
     assert "evil" not in rendered.text and "backup" not in rendered.text and "$host" not in rendered.text
     assert rendered.services == {"web": []}
