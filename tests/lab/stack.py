@@ -132,5 +132,3 @@ def _get(url: str, host: str | None = None) -> int:
 def status() -> dict[str, Any]:
     names = ["stack-nginx", "stack-routing"] + sorted(p.stem for p in (RUN_DIR / "pids").glob("stack-registrator-*.pid"))
     return {name: read_pid(name) is not None for name in names}
-
-
