@@ -146,9 +146,13 @@ def test_consulkv_agent_lifecycle(lab, agents, containers):
     early_key = "%s/early-%s/%s:itest-reg-early-%s:80" % (prefix, tag, hostname, tag)
     try:
         agent = agents.start("node-1", hostname, uri, "--ttl", "10s")
+
         # the initial sync: the running container is registered, this host's stale key removed, another host's kept
-        entries = wait_for("the initial sync", lambda: (lambda found: found if early_key in found and stale not in found else None)(
-            kv(lab, prefix)), 15, agent.log)
+        def synced() -> Optional[Dict[str, Any]]:
+            found = kv(lab, prefix)
+            return found if early_key in found and stale not in found else None
+
+        entries = wait_for("the initial sync", synced, 15, agent.log)
         assert entries[early_key][0] == "10.231.1.2:%s" % host_port(lab, "node-1", early)
         session = entries[early_key][1]
         assert session and consul_get(lab, "/v1/session/info/" + session)[0]["Name"] == "dockyard-registrator %s %s" % (hostname, prefix)
@@ -187,8 +191,8 @@ def test_catalog_agent_with_http_check(lab, agents, containers):
     hostname = "itest-regcat-%s" % tag
     agent = agents.start("node-1", hostname, "consul://%s" % lab["consul"], "--deregister-on-exit", log_name="catalog")
     try:
-        cid = containers("node-1", "itest-regcat-%s" % tag, ["SERVICE_NAME=cat-%s" % tag, "SERVICE_CHECK_HTTP=/",
-                                                            "SERVICE_CHECK_INTERVAL=2s", "SERVICE_REGION=eu"])
+        env = ["SERVICE_NAME=cat-%s" % tag, "SERVICE_CHECK_HTTP=/", "SERVICE_CHECK_INTERVAL=2s", "SERVICE_REGION=eu"]
+        cid = containers("node-1", "itest-regcat-%s" % tag, env)
         sid = "%s:itest-regcat-%s:80" % (hostname, tag)
         service = wait_for("the catalog service", lambda: (consul_get(lab, "/v1/agent/services") or {}).get(sid), 8, agent.log)
         port = int(host_port(lab, "node-1", cid))

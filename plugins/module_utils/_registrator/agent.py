@@ -14,7 +14,6 @@ bounded backoff and resynced; a failing Consul is retried by the backend (keeper
 from __future__ import annotations
 
 import ipaddress
-import logging
 import re
 import socket
 import threading

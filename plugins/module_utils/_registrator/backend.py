@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Tuple
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 
 LOG = logging.getLogger("dockyard.swarm.registrator")
 
@@ -46,7 +48,60 @@ class RegistryBackend:
 
     def sync(self, services: Iterable[Any], full: bool = False) -> Changes:
         """Make the backend hold exactly ``services``; ``full`` compares with what Consul holds."""
+        with self.lock:
+            self.desired = self._desired(services)
+            try:
+                changes = self._sync(full)
+            except DiscoveryError as exc:
+                self._outcome(exc)
+                raise
+            self._outcome(None)
+            return changes
+
+    def _sync(self, full: bool) -> Changes:
+        return self._apply(self._plan_full() if full else self._plan_incremental())
+
+    def _desired(self, services: Iterable[Any]) -> Dict[str, Any]:
+        """{key or id: what to write} of the current services."""
         raise NotImplementedError
+
+    def _plan_full(self) -> Tuple[Dict[str, Any], List[str]]:
+        """(puts, deletes) against what Consul holds; what is already right goes into ``written``."""
+        raise NotImplementedError
+
+    def _plan_incremental(self) -> Tuple[Dict[str, Any], List[str]]:
+        """(puts, deletes) against what this agent wrote."""
+        puts = {key: value for key, value in self.desired.items() if self.written.get(key) != value}
+        deletes = [key for key in self.written if key not in self.desired]
+        return puts, deletes
+
+    def _put(self, key: str, value: Any) -> bool:
+        """Write one entry; False when it was left alone (logged)."""
+        raise NotImplementedError
+
+    def _delete(self, key: str) -> None:
+        raise NotImplementedError
+
+    def _describe(self, key: str, value: Any) -> str:
+        return "%s = %s" % (key, value)
+
+    def _apply(self, plan: Tuple[Dict[str, Any], List[str]]) -> Changes:
+        """Write the puts, then the deletes; ``dirty`` stays set if one fails (the keeper retries)."""
+        puts, deletes = plan
+        changes = Changes([], [])
+        self.dirty = True
+        for key in sorted(puts):
+            if self._put(key, puts[key]):
+                self.written[key] = puts[key]
+                changes.registered.append(key)
+                LOG.info("registered %s", self._describe(key, puts[key]))
+        for key in sorted(deletes):
+            self._delete(key)
+            self.written.pop(key, None)
+            changes.deregistered.append(key)
+            LOG.info("deregistered %s", key)
+        self.dirty = False
+        return changes
 
     def keepalive(self) -> None:
         """Called every few seconds by the keeper thread: renew what must be renewed, finish dirty writes."""

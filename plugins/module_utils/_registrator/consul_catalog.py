@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.consul_store import ConsulStore
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
-from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.backend import LOG, Changes, RegistryBackend
+from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.backend import LOG, RegistryBackend
 from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.checks import build_check, unsupported_check
 
 META_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -84,11 +84,6 @@ class ConsulCatalogBackend(RegistryBackend):
             desired[service.id] = registration(service, self.warned)
         return desired
 
-    def _plan_incremental(self) -> Tuple[Dict[str, Dict[str, Any]], List[str]]:
-        puts = {sid: payload for sid, payload in self.desired.items() if self.written.get(sid) != payload}
-        deletes = [sid for sid in self.written if sid not in self.desired]
-        return puts, deletes
-
     @staticmethod
     def _same(payload: Dict[str, Any], actual: Dict[str, Any], checked: Set[str]) -> bool:
         return (actual.get("Service") == payload["name"] and int(actual.get("Port") or 0) == payload["port"]
@@ -113,35 +108,15 @@ class ConsulCatalogBackend(RegistryBackend):
         deletes = [sid for sid in services if sid not in self.desired and (self.owns_id(sid) or sid in known)]
         return puts, deletes
 
-    def _apply(self, plan: Tuple[Dict[str, Dict[str, Any]], List[str]]) -> Changes:
-        puts, deletes = plan
-        changes = Changes([], [])
-        self.dirty = True
-        for sid in sorted(puts):
-            payload = puts[sid]
-            self.store.call(lambda client, payload=payload: _register(client, payload), "register service %s" % sid)
-            self.written[sid] = payload
-            changes.registered.append(sid)
-            LOG.info("registered %s %s at %s:%s%s", payload["name"], sid, payload["address"], payload["port"],
-                     " with a check" if payload["check"] else "")
-        for sid in sorted(deletes):
-            self.store.call(lambda client, sid=sid: client.agent.service.deregister(sid), "deregister service %s" % sid)
-            self.written.pop(sid, None)
-            changes.deregistered.append(sid)
-            LOG.info("deregistered %s", sid)
-        self.dirty = False
-        return changes
+    def _put(self, key: str, value: Any) -> bool:
+        self.store.call(lambda client: _register(client, value), "register service %s" % key)
+        return True
 
-    def sync(self, services: Iterable[Any], full: bool = False) -> Changes:
-        with self.lock:
-            self.desired = self._desired(services)
-            try:
-                changes = self._apply(self._plan_full() if full else self._plan_incremental())
-            except DiscoveryError as exc:
-                self._outcome(exc)
-                raise
-            self._outcome(None)
-            return changes
+    def _delete(self, key: str) -> None:
+        self.store.call(lambda client: client.agent.service.deregister(key), "deregister service %s" % key)
+
+    def _describe(self, key: str, value: Any) -> str:
+        return "%s %s at %s:%s%s" % (value["name"], key, value["address"], value["port"], " with a check" if value["check"] else "")
 
     def keepalive(self) -> None:
         with self.lock:

@@ -120,11 +120,6 @@ class ConsulKVBackend(RegistryBackend):
         self.labels = labels
         return desired
 
-    def _plan_incremental(self) -> Tuple[Dict[str, str], List[str]]:
-        puts = {key: value for key, value in self.desired.items() if self.written.get(key) != value}
-        deletes = [key for key in self.written if key not in self.desired]
-        return puts, deletes
-
     def _read_prefix(self) -> List[Dict[str, Any]]:
         root = self.prefix + "/"
         _index, items = self.store.call(lambda client: client.kv.get(root, recurse=True), "list %s" % root)
@@ -193,42 +188,24 @@ class ConsulKVBackend(RegistryBackend):
 
     def _apply(self, plan: Tuple[Dict[str, str], List[str]]) -> Changes:
         try:
-            return self._write(plan)
+            return super()._apply(plan)
         except SessionLost:
-            return self._write((dict(self.desired), plan[1]))  # the new session holds nothing yet
+            return super()._apply((dict(self.desired), plan[1]))  # the new session holds nothing yet
 
-    def _write(self, plan: Tuple[Dict[str, str], List[str]]) -> Changes:
-        puts, deletes = plan
-        changes = Changes([], [])
-        self.dirty = True
-        for key, value in sorted(puts.items()):
-            if self._put(key, value):
-                self.written[key] = value
-                changes.registered.append(key)
-                LOG.info("registered %s: %s = %s", self.labels.get(key, key), key, value)
-        for key in sorted(deletes):
-            self.store.call(lambda client, key=key: client.kv.delete(key), "delete %s" % key)
-            self.written.pop(key, None)
-            changes.deregistered.append(key)
-            LOG.info("deregistered %s", key)
-        self.dirty = False
+    def _delete(self, key: str) -> None:
+        self.store.call(lambda client: client.kv.delete(key), "delete %s" % key)
+
+    def _describe(self, key: str, value: Any) -> str:
+        return "%s: %s = %s" % (self.labels.get(key, key), key, value)
+
+    def _sync(self, full: bool) -> Changes:
+        if self.session is None:
+            self.start()
+            full = True
+        changes = super()._sync(full)
+        if full and self.stale:
+            self._destroy_stale()
         return changes
-
-    def sync(self, services: Iterable[Any], full: bool = False) -> Changes:
-        with self.lock:
-            self.desired = self._desired(services)
-            try:
-                if self.session is None:
-                    self.start()
-                    full = True
-                changes = self._apply(self._plan_full() if full else self._plan_incremental())
-                if full and self.stale:
-                    self._destroy_stale()
-            except DiscoveryError as exc:
-                self._outcome(exc)
-                raise
-            self._outcome(None)
-            return changes
 
     def _destroy_stale(self) -> None:
         for session in self.stale:
