@@ -26,3 +26,19 @@ def stop_process(proc, timeout: float = 15.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=timeout)
+
+
+def wait_for(what: str, check, timeout: float = 10.0, log=None, interval: float = 0.1):
+    """Poll ``check`` until it returns something true (returned); fail after ``timeout`` s with ``log``'s tail."""
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else ""
+    pytest.fail("timed out after %ss waiting for %s\n%s" % (timeout, what, tail))

@@ -20,11 +20,11 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
-from .helpers import engine_client, stop_process
+from .helpers import engine_client, stop_process, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -55,17 +55,6 @@ def kv(lab: Dict[str, Any], prefix: str) -> Dict[str, Any]:
 
     items = consul_get(lab, "/v1/kv/%s/?recurse" % prefix) or []
     return {item["Key"]: (base64.b64decode(item["Value"] or "").decode(), item.get("Session")) for item in items}
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float, log: Optional[Path] = None) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    tail = log.read_text()[-3000:] if log and log.exists() else ""
-    pytest.fail("timed out after %ss waiting for %s\n%s" % (timeout, what, tail))
 
 
 def engine(lab: Dict[str, Any], name: str) -> Dict[str, Any]:

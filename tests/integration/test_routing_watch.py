@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.helpers import engine_client, stop_process
+from tests.integration.helpers import engine_client, stop_process, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -49,17 +49,6 @@ def get(url: str, host: "str | None" = None) -> "tuple[int, str]":
         return exc.code, exc.read().decode(errors="replace")
     except OSError as exc:  # not listening (yet)
         return 0, str(exc)
-
-
-def wait_until(what: str, predicate, seconds: float = 10.0):
-    """Poll ``predicate`` (bounded) until it returns something true."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("%s: not within %ss" % (what, seconds))
 
 
 def bodies(url: str, count: int = 6, host: "str | None" = None) -> set:
@@ -111,7 +100,7 @@ def httpd(lab):
             port = client.inspect_container(created["Id"])["NetworkSettings"]["Ports"]["80/tcp"][0]["HostPort"]
             address = [e["addr"] for e in lab["engines"] if e["name"] == node][0].rsplit(":", 1)[0]
             found[node] = "%s:%s" % (address, port)
-            wait_until("%s answers" % name, lambda url="http://%s/" % found[node]: get(url)[0] == 200)
+            wait_for("%s answers" % name, lambda url="http://%s/" % found[node]: get(url)[0] == 200)
         yield found
     finally:
         for client, container in made:
@@ -153,13 +142,13 @@ def nginx_with_watcher(tmp_path: Path, consul: Consul, *options: str, reload_com
                     "http {\n    access_log off;\n%s    include %s;\n}\n" % (work, work, temps, routes))
     log = tmp_path / "watcher.log"
     with process([NGINX, "-c", str(conf), "-e", str(work / "error.log")], tmp_path / "nginx.log"):
-        wait_until("nginx writes its pid", (work / "nginx.pid").exists)
+        wait_for("nginx writes its pid", (work / "nginx.pid").exists)
         argv = [sys.executable, "-m", MODULE, "--output", str(routes), "--nginx", NGINX, "--nginx-conf", str(conf), "--listen", listen,
                 "--wait-min", "0.2s", "--wait-max", "1s", "--block", "10s", *options, "consul://%s/%s" % (consul.addr, consul.prefix)]
         if reload_command:
             argv[-1:-1] = ["--reload-command", "%s -c %s -s reload" % (NGINX, conf)]
         with process(argv, log):
-            wait_until("the first render", lambda: "reloaded nginx" in log.read_text())
+            wait_for("the first render", lambda: "reloaded nginx" in log.read_text())
             yield listen, routes, log
 
 
@@ -174,38 +163,38 @@ def test_nginx_follows_consul(tmp_path, consul, httpd):
         url = "http://%s/web/" % listen
         assert get(url)[0] == 404  # no routes yet
         consul.put("web/node-2:web:80", node2)
-        wait_until("web routed to node-2", lambda: get(url) == (200, "hello-node-2\n"), 8)
+        wait_for("web routed to node-2", lambda: get(url) == (200, "hello-node-2\n"), 8)
         consul.put("web/node-3:web:80", node3)
-        wait_until("both backends", lambda: bodies(url) == {"hello-node-2", "hello-node-3"}, 8)
+        wait_for("both backends", lambda: bodies(url) == {"hello-node-2", "hello-node-3"}, 8)
         consul.delete("web/node-2:web:80")
-        wait_until("only node-3", lambda: bodies(url) == {"hello-node-3"}, 8)
+        wait_for("only node-3", lambda: bodies(url) == {"hello-node-3"}, 8)
 
         evil_port = free_port()
         served = routes.read_text()
         consul.put("x;}server{listen %d;/id" % evil_port, node2)
         consul.put("web/evil", "1.2.3.4:80;include /etc/passwd")
-        wait_until("the rejection is logged", lambda: "/etc/passwd" in log.read_text() and "listen %d" % evil_port in log.read_text())
+        wait_for("the rejection is logged", lambda: "/etc/passwd" in log.read_text() and "listen %d" % evil_port in log.read_text())
         assert routes.read_text() == served and "passwd" not in served and str(evil_port) not in served
         assert bodies(url) == {"hello-node-3"}
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", evil_port), timeout=1).close()
 
         consul.put("web/bad", "nosuchhost.invalid:80")
-        wait_until("nginx's refusal is logged", lambda: re.search(r"ERROR .*host not found in upstream", log.read_text()), 10)
+        wait_for("nginx's refusal is logged", lambda: re.search(r"ERROR .*host not found in upstream", log.read_text()), 10)
         assert routes.read_text() == served and bodies(url) == {"hello-node-3"}
         assert not [p for p in routes.parent.iterdir() if p.name.startswith(".dockyard-")]
         consul.delete("web/bad")
         consul.put("web/node-2:web:80", node2)  # the next change applies again
-        wait_until("both backends again", lambda: bodies(url) == {"hello-node-2", "hello-node-3"}, 8)
+        wait_for("both backends again", lambda: bodies(url) == {"hello-node-2", "hello-node-3"}, 8)
 
         consul.delete("web/", recurse=True)
-        wait_until("zero backends answer 502", lambda: get(url)[0] == 502, 8)
+        wait_for("zero backends answer 502", lambda: get(url)[0] == 502, 8)
         assert "server 127.0.0.1:65535 down;" in routes.read_text()
 
         before = reloads(log)
         for number in range(20):
             consul.put("burst/id-%02d" % number, "192.0.2.1:%d" % (10000 + number))
-        wait_until("the burst is rendered", lambda: "192.0.2.1:10019" in routes.read_text(), 10)
+        wait_for("the burst is rendered", lambda: "192.0.2.1:10019" in routes.read_text(), 10)
         time.sleep(1.5)
         assert 1 <= reloads(log) - before <= 3, log.read_text()[-3000:]
         assert routes.read_text().count("server 192.0.2.1:") == 20
@@ -218,7 +207,7 @@ def test_nginx_server_name_mode(tmp_path, consul, httpd):
         url = "http://%s/" % listen
         consul.put("web/node-2:web:80", httpd["node-2"])
         consul.put("api/none", "")  # a key without a value: ignored
-        wait_until("web.apps.test routed", lambda: get(url, "web.apps.test") == (200, "hello-node-2\n"), 8)
+        wait_for("web.apps.test routed", lambda: get(url, "web.apps.test") == (200, "hello-node-2\n"), 8)
         assert get(url, "other.apps.test")[0] == 404
         assert get(url, "web.other.test")[0] == 404
 
@@ -236,16 +225,16 @@ def test_haproxy_follows_consul(tmp_path, consul, httpd):
     log = tmp_path / "watcher.log"
     with process([HAPROXY, "-W", "-p", str(pid), "-f", str(cfg)], tmp_path / "haproxy.log"):
         url = "http://%s/web/" % listen
-        wait_until("haproxy answers", lambda: get(url)[0] == 404)
+        wait_for("haproxy answers", lambda: get(url)[0] == 404)
         with process(base, log):
             consul.put("web/node-2:web:80", httpd["node-2"])
-            wait_until("web routed by haproxy", lambda: get(url) == (200, "hello-node-2\n"), 10)
+            wait_for("web routed by haproxy", lambda: get(url) == (200, "hello-node-2\n"), 10)
             consul.put("web/node-3:web:80", httpd["node-3"])
-            wait_until("both backends", lambda: bodies(url) == {"hello-node-2", "hello-node-3"}, 10)
+            wait_for("both backends", lambda: bodies(url) == {"hello-node-2", "hello-node-3"}, 10)
             consul.put("web/bad", "nosuchhost.invalid:80")
-            wait_until("haproxy's refusal is logged", lambda: "could not resolve address" in log.read_text(), 10)
+            wait_for("haproxy's refusal is logged", lambda: "could not resolve address" in log.read_text(), 10)
             assert "nosuchhost" not in cfg.read_text()
             consul.delete("web/", recurse=True)
-            wait_until("zero backends answer 503", lambda: get(url)[0] == 503, 10)
+            wait_for("zero backends answer 503", lambda: get(url)[0] == 503, 10)
             assert get("http://%s/nothing/" % listen)[0] == 404
             assert log.read_text().count("reloaded haproxy") >= 3
