@@ -7,9 +7,10 @@
 #   * a root-namespace dockerd just for molecule (socket /run/dockyard-molecule.sock, data-root
 #     /var/lib/dockyard-molecule, bridge dymol0, no iptables changes beyond one NAT rule), unless one runs;
 #   * the base image local/debian-systemd:bookworm (debootstrap, TESTBED.md's recipe) and from it the
-#     instance image local/dockyard-molecule:bookworm (docker.io and the roles' packages preinstalled);
+#     instance image local/dockyard-molecule:bookworm (docker.io, nginx and the roles' packages preinstalled);
 #     both stay in the data-root between runs, .deb downloads are cached in .cache/molecule;
-#   * the py-consul wheel the docker hosts install offline (.cache/molecule/wheels).
+#   * the wheels the host agents install offline (.cache/molecule/wheels): py-consul, and the Docker SDK
+#     for the registrator.
 # At the end (trap) it removes its containers and stops its dockerd, unless it found one running.
 #
 # Usage: scripts/molecule.sh [molecule-command [args...]]   (default: test, for every scenario)
@@ -36,7 +37,7 @@ prefix_len=${subnet#*/}
 base_image=local/debian-systemd:bookworm
 image=local/dockyard-molecule:bookworm
 # Bump when build_image changes: an instance image with another recipe is rebuilt.
-image_recipe=2
+image_recipe=3
 cache="$repo/.cache/molecule"
 log="$cache/dockerd.log"
 export DOCKER_HOST="unix://$sock"
@@ -139,8 +140,10 @@ build_base_image() {
   say "built $base_image in $((SECONDS - start)) s"
 }
 
-# The instance image: the base plus everything the roles install on a docker host or a manager, so
-# a converge only configures (the roles' package tasks still run and find the packages present).
+# The instance image: the base plus everything the roles install on a docker host, a manager or a
+# router, so a converge only configures (the roles' package tasks still run and find the packages
+# present). No service starts while the image is built (policy-rc.d), and nginx stays disabled: a
+# router's role enables it, and on a docker host it would hold port 80 that containers publish.
 build_image() {
   local start=$SECONDS builder=$name-image-build
   timeout 30 docker image inspect "$base_image" >/dev/null 2>&1 || build_base_image
@@ -150,9 +153,13 @@ build_image() {
   if ! timeout 900 docker run --name "$builder" --label owner=$name -v "$cache/apt:/var/cache/apt/archives" \
       -e DEBIAN_FRONTEND=noninteractive "$base_image" sh -ec '
         rm -f /etc/apt/apt.conf.d/docker-clean
+        printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d
+        chmod 0755 /usr/sbin/policy-rc.d
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends docker.io python3-venv python3-requests \
-          python3-cryptography python3-apt iptables procps >/dev/null
+          python3-cryptography python3-apt python3-jinja2 nginx iptables procps >/dev/null
+        rm -f /usr/sbin/policy-rc.d
+        systemctl disable nginx.service >/dev/null 2>&1
         systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_reap.service >/dev/null 2>&1 || true' \
       >"$cache/image-build.log" 2>&1; then
     tail -n 30 "$cache/image-build.log" >&2
@@ -165,15 +172,28 @@ build_image() {
   say "built $image in $((SECONDS - start)) s"
 }
 
+# The agents' wheels at the versions of the development venv; their dependencies (requests, urllib3)
+# come from the instances' Debian packages (the agents' virtualenv sees the system site packages).
 fetch_wheels() {
-  local version
-  version=$("$repo/.venv/bin/python" -c 'import importlib.metadata as m; print(m.version("py-consul"))')
-  if ! ls "$cache/wheels/py_consul-$version-"*.whl >/dev/null 2>&1; then
-    say "downloading the py-consul $version wheel for the docker hosts"
-    rm -rf "$cache/wheels"
+  local dist file version keep w want=() missing=()
+  for dist in py-consul docker; do
+    version=$("$repo/.venv/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$dist")
+    file=${dist//-/_}-$version-
+    want+=("$file")
+    ls "$cache/wheels/$file"*.whl >/dev/null 2>&1 || missing+=("$dist==$version")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "downloading the wheels for the host agents: ${missing[*]}"
+    mkdir -p "$cache/wheels"
     timeout 300 "$repo/.venv/bin/python" -m pip download -q --no-deps --only-binary=:all: \
-      -d "$cache/wheels" "py-consul==$version"
+      -d "$cache/wheels" "${missing[@]}"
   fi
+  # only these versions: the agents' virtualenv is installed from every wheel in the folder
+  for file in "$cache/wheels"/*.whl; do
+    keep=0
+    for w in "${want[@]}"; do [[ ${file##*/} == "$w"* ]] && keep=1; done
+    [ "$keep" = 1 ] || rm -f "$file"
+  done
 }
 
 # One run at a time on this machine (the instances' names are fixed); wait at most 30 minutes.
