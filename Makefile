@@ -46,6 +46,7 @@ demo: deps venv
 	@bash scripts/demo.sh
 
 lint: venv
+	rm -rf "$${HOME:-/root}/.ansible/collections/ansible_collections/dockyard/swarm"  # a stale copy (molecule) shadows the checkout
 	ansible-lint --profile production
 
 sanity: venv
