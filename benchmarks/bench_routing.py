@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,9 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 COLLECTIONS = os.path.join(REPO, ".venv", "collections")
+sys.path.insert(0, REPO)
+
+from tests.integration.helpers import engine_client, free_port, stop_process  # noqa: E402
 NGINX = "/usr/sbin/nginx"
 AGENTS = "ansible_collections.dockyard.swarm.plugins.module_utils"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -71,22 +73,6 @@ def lab_env() -> Dict[str, Any]:
     if proc.returncode != 0:
         raise SystemExit("the lab is not up (python -m tests.lab up):\n" + proc.stderr)
     return json.loads(proc.stdout)
-
-
-def engine_client(lab: Dict[str, Any], engine: Dict[str, Any]) -> Any:
-    import docker
-
-    tls = docker.tls.TLSConfig(client_cert=(lab["tls"]["client_cert"], lab["tls"]["client_key"]),
-                               ca_cert=lab["tls"]["ca_path"], verify=True)
-    client = docker.APIClient(base_url="https://" + engine["addr"], tls=tls, version="1.41", timeout=30)
-    client.trust_env = False  # REQUESTS_CA_BUNDLE would replace the lab's CA (tests/lab/README.md)
-    return client
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def status(url: str) -> int:
@@ -123,17 +109,6 @@ def child_env() -> Dict[str, str]:
 def start_process(argv: List[str], log: str) -> "subprocess.Popen[bytes]":
     with open(log, "ab") as stream:
         return subprocess.Popen(argv, cwd=REPO, env=child_env(), stdout=stream, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-def stop_process(proc: "subprocess.Popen[bytes]", timeout: float = 15.0) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=timeout)
 
 
 def read(path: str) -> str:
@@ -202,7 +177,7 @@ class Stack:
         self.tag = uuid.uuid4().hex[:8]
         self.prefix = "bench-route-%s" % self.tag
         self.workdir = workdir
-        self.client = engine_client(lab, self.engine)
+        self.client = engine_client(lab, self.engine["name"], timeout=30)
         self.containers: List[str] = []
         self.procs: List["subprocess.Popen[bytes]"] = []
         self.keys = KeyWatch(lab["consul"], self.prefix)
@@ -280,7 +255,7 @@ class Stack:
     def remove(self, containers: List[str]) -> None:
         """Force-remove containers in parallel (bounded), then wait until the prefix is empty in Consul."""
         def worker(ids: List[str]) -> None:
-            client = engine_client(self.lab, self.engine)
+            client = engine_client(self.lab, self.engine["name"], timeout=30)
             try:
                 for container in ids:
                     with contextlib.suppress(Exception):
@@ -356,7 +331,7 @@ def burst(stack: Stack, label: str, count: int, round_number: int) -> Dict[str, 
     """``count`` containers started at once: reloads and time until every route answers (the watcher already runs)."""
     services = ["b%d%s-%02d" % (round_number, label[0], number) for number in range(count)]
     containers = [stack.create(service) for service in services]
-    clients = [engine_client(stack.lab, stack.engine) for unused in containers]
+    clients = [engine_client(stack.lab, stack.engine["name"], timeout=30) for unused in containers]
     try:
         for client in clients:
             client.version(api_version=False)  # TLS handshake and connection before the clock starts

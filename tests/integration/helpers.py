@@ -42,3 +42,12 @@ def wait_for(what: str, check, timeout: float = 10.0, log=None, interval: float 
         time.sleep(interval)
     tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else ""
     pytest.fail("timed out after %ss waiting for %s\n%s" % (timeout, what, tail))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (for nginx, HAProxy and stores the tests start)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

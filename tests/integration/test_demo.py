@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -12,16 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import engine_client
+from .helpers import engine_client, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CONTAINERS = ("edge_webserver", "app_1")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _remove_demo_containers(lab) -> None:
@@ -48,7 +41,7 @@ def demo_env(lab, ansible_env):
     _remove_demo_containers(lab)
     subprocess.run([sys.executable, "-m", "tests.lab", "stack-down"], cwd=REPO, check=False, timeout=60, capture_output=True)
     env = dict(ansible_env)
-    env["DOCKYARD_DEMO_ROUTER"] = f"127.0.0.1:{_free_port()}"
+    env["DOCKYARD_DEMO_ROUTER"] = f"127.0.0.1:{free_port()}"
     yield env
     subprocess.run([sys.executable, "-m", "tests.lab", "stack-down"], cwd=REPO, check=False, timeout=60, capture_output=True)
     _remove_demo_containers(lab)

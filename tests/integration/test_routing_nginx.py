@@ -20,17 +20,11 @@ import urllib.request
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing import apply_config, reload_nginx, render_nginx
-from tests.integration.helpers import stop_process
+from tests.integration.helpers import free_port, stop_process
 
 pytestmark = pytest.mark.integration
 
 NGINX = "/usr/sbin/nginx"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main_conf(workdir) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.helpers import engine_client, stop_process, wait_for
+from tests.integration.helpers import engine_client, free_port, stop_process, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -32,12 +32,6 @@ NGINX = "/usr/sbin/nginx"
 HAPROXY = "/usr/sbin/haproxy"
 MODULE = "ansible_collections.dockyard.swarm.plugins.module_utils._routing"
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, host: "str | None" = None) -> "tuple[int, str]":
