@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.lock import LockTimeout
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.lock import LockError, LockLost
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing import ContainerOptionError
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineError
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError
 
-USER_ERRORS = (ContainerOptionError, DiscoveryError, EngineError, SchedulingError, LockTimeout)
+USER_ERRORS = (ContainerOptionError, DiscoveryError, EngineError, SchedulingError, LockError, LockLost)

@@ -9,8 +9,8 @@ Public API (everything else in the package is internal):
   ``Backend.list_nodes() -> [host:port]``, ``.register(addr, ttl) -> Registration``, ``.deregister(addr)``
 * ``list_nodes(url, params=None, environ=None) -> [host:port]``
 * ``run_join_loop(backend, addr, heartbeat, ttl, delay, stop)`` (the host agent heartbeat)
-* ``ConsulLock(config, name, ttl, timeout)`` and ``resolve_store(url, params, environ) -> StoreConfig``
-* ``DISCOVERY_OPTIONS`` (plain option spec), ``DiscoveryError``, ``MissingLibraryError``
+* ``ConsulLock(config, name, ttl, timeout)`` (``ensure_held()`` raises ``LockLost``) and ``resolve_store(url, params, environ) -> StoreConfig``
+* ``DISCOVERY_OPTIONS`` (plain option spec), ``DiscoveryError``, ``MissingLibraryError``, ``LockLost``
 
 Pure Python, no ansible import: host agents run it without Ansible.
 """
@@ -25,7 +25,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.backends
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.base import Backend, Registration
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.consul_lock import ConsulLock
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError, MissingLibraryError
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError, LockLost, MissingLibraryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join import check_timing, run_join_loop
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.keys import lock_key, node_key, nodes_dir
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.options import (
@@ -41,6 +41,7 @@ __all__ = [
     "DISCOVERY_OPTIONS",
     "DiscoveryError",
     "DiscoveryURL",
+    "LockLost",
     "MissingLibraryError",
     "Registration",
     "StoreConfig",

@@ -7,6 +7,10 @@ never see the same free resources. The recipe is Consul's: a session with a TTL 
 ``behavior=release``, `PUT ?acquire=` until it succeeds, blocking reads of the key between
 attempts instead of polling, renewal in a background thread, `?release=` and destroy at the end.
 A holder that dies loses the lock when its session TTL runs out.
+
+A holder that was paused (SIGSTOP, a VM freeze, a long GC) for longer than the TTL has lost
+it too, without knowing: ``ensure_held()`` finds that out with one read of the key (held by
+our session?) and raises ``LockLost``, so callers check it right before each create.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import time
 from typing import Any, Optional
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.consul_store import ConsulStore
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError, LockLost
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.keys import lock_key
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.options import StoreConfig
 
@@ -39,6 +43,8 @@ class ConsulLock:
         self.holder = holder or "%s pid %d" % (socket.gethostname(), os.getpid())
         self.session: Optional[str] = None
         self.lost = False
+        self.lost_at: Optional[float] = None
+        self.confirmed_at: Optional[float] = None
         self._stop = threading.Event()
         self._renewer: Optional[threading.Thread] = None
 
@@ -69,6 +75,8 @@ class ConsulLock:
             raise
         self.session = session
         self.lost = False
+        self.lost_at = None
+        self.confirmed_at = time.time()
         self._stop.clear()
         self._renewer = threading.Thread(target=self._renew_loop, name="consul-lock-renew", daemon=True)
         self._renewer.start()
@@ -100,7 +108,45 @@ class ConsulLock:
         try:
             client.session.renew(self.session)
         except self.store.consul.NotFound:
-            self.lost = True
+            self._mark_lost()
+            return
+        self.confirmed_at = time.time()
+
+    def _mark_lost(self) -> None:
+        if not self.lost:
+            self.lost, self.lost_at = True, time.time()
+
+    @property
+    def description(self) -> str:
+        """The lock for messages: key and store URL."""
+        return "%s at %s" % (self.key, self.store.config.url)
+
+    def ensure_held(self) -> None:
+        """Raise LockLost unless Consul says, now, that our session still holds the key.
+
+        One read of the key (consistent mode, so a stale follower cannot vouch for us). The lock
+        is lost when it was never taken or already released, when renewal found the session
+        gone, when the key is held by no session or another one, or when Consul cannot be asked.
+        """
+        session = self.session
+        if session is None:
+            raise LockLost(self.description, "it is not held (never acquired, or already released)")
+        if self.lost:
+            raise LockLost(self.description, "Consul no longer knows its session %s (invalidated, or its TTL of %ds "
+                                             "ran out before it was renewed)" % (session, self.ttl),
+                           self.lost_at, self.confirmed_at)
+        try:
+            _index, data = self.store.call(lambda client: client.kv.get(self.key, consistency="consistent"),
+                                           "check %s" % self.key)
+        except DiscoveryError as exc:
+            raise LockLost(self.description, "Consul could not confirm it: %s" % exc, None, self.confirmed_at) from None
+        holder = data.get("Session") if isinstance(data, dict) else None
+        if holder != session:
+            self._mark_lost()
+            held_by = "no session" if not holder else "another session (%s)" % holder
+            raise LockLost(self.description, "the key is held by %s, not by our session %s (its TTL of %ds ran out or it "
+                                             "was invalidated)" % (held_by, session, self.ttl), self.lost_at, self.confirmed_at)
+        self.confirmed_at = time.time()
 
     def release(self) -> None:
         """Release the lock and end its session (safe to call twice)."""

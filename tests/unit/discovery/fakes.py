@@ -85,7 +85,7 @@ class _ConsulKV:
     def __init__(self, client: ConsulClient) -> None:
         self.client = client
 
-    def get(self, key: str, index: Any = None, recurse: bool = False, wait: Any = None) -> Any:
+    def get(self, key: str, index: Any = None, recurse: bool = False, wait: Any = None, consistency: Any = None) -> Any:
         server = self.client.check("kv.get %s" % key)
         assert not key.startswith("/")
         current = str(max([v["ModifyIndex"] for v in server.kv.values()] + [1]))
