@@ -43,6 +43,7 @@ class ConsulLock:
         self.holder = holder or "%s pid %d" % (socket.gethostname(), os.getpid())
         self.session: Optional[str] = None
         self.lost = False
+        self.lost_reason = ""
         self.lost_at: Optional[float] = None
         self.confirmed_at: Optional[float] = None
         self._stop = threading.Event()
@@ -74,8 +75,7 @@ class ConsulLock:
             self._destroy(session)
             raise
         self.session = session
-        self.lost = False
-        self.lost_at = None
+        self.lost, self.lost_reason, self.lost_at = False, "", None
         self.confirmed_at = time.time()
         self._stop.clear()
         self._renewer = threading.Thread(target=self._renew_loop, name="consul-lock-renew", daemon=True)
@@ -108,13 +108,15 @@ class ConsulLock:
         try:
             client.session.renew(self.session)
         except self.store.consul.NotFound:
-            self._mark_lost()
+            self._mark_lost("Consul no longer knows its session %s (invalidated, or its TTL of %ds ran out before it "
+                            "was renewed)" % (self.session, self.ttl))
             return
         self.confirmed_at = time.time()
 
-    def _mark_lost(self) -> None:
+    def _mark_lost(self, reason: str) -> None:
+        """Once lost, always lost (until the next acquire): the first reason seen is the one reported."""
         if not self.lost:
-            self.lost, self.lost_at = True, time.time()
+            self.lost_reason, self.lost_at, self.lost = reason, time.time(), True
 
     @property
     def description(self) -> str:
@@ -132,9 +134,7 @@ class ConsulLock:
         if session is None:
             raise LockLost(self.description, "it is not held (never acquired, or already released)")
         if self.lost:
-            raise LockLost(self.description, "Consul no longer knows its session %s (invalidated, or its TTL of %ds "
-                                             "ran out before it was renewed)" % (session, self.ttl),
-                           self.lost_at, self.confirmed_at)
+            raise LockLost(self.description, self.lost_reason, self.lost_at, self.confirmed_at)
         try:
             _index, data = self.store.call(lambda client: client.kv.get(self.key, consistency="consistent"),
                                            "check %s" % self.key)
@@ -142,10 +142,10 @@ class ConsulLock:
             raise LockLost(self.description, "Consul could not confirm it: %s" % exc, None, self.confirmed_at) from None
         holder = data.get("Session") if isinstance(data, dict) else None
         if holder != session:
-            self._mark_lost()
             held_by = "no session" if not holder else "another session (%s)" % holder
-            raise LockLost(self.description, "the key is held by %s, not by our session %s (its TTL of %ds ran out or it "
-                                             "was invalidated)" % (held_by, session, self.ttl), self.lost_at, self.confirmed_at)
+            self._mark_lost("the key is held by %s, not by our session %s (its TTL of %ds ran out or it was "
+                            "invalidated)" % (held_by, session, self.ttl))
+            raise LockLost(self.description, self.lost_reason, self.lost_at, self.confirmed_at)
         self.confirmed_at = time.time()
 
     def release(self) -> None:
