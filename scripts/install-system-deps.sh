@@ -18,6 +18,7 @@ if ! command -v apt-get >/dev/null; then
 fi
 
 need=()
+changed=0  # say "ok" only after installing something: silent when everything is present
 have_cmd() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]; }
 have_cmd dockerd || need+=(docker.io)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
@@ -33,12 +34,16 @@ have_cmd debootstrap || need+=(debootstrap)
 have_cmd shellcheck || need+=(shellcheck)
 have_cmd git || need+=(git)
 have_cmd curl || need+=(curl)
+have_cmd docker-compose || need+=(docker-compose)
+have_cmd docker-registry || need+=(docker-registry)
+have_cmd htpasswd || need+=(apache2-utils)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-system-deps: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  changed=1
 fi
 
 # Consul from Debian bullseye, unpacked (not installed) into .cache/tools.
@@ -69,5 +74,8 @@ if [ ! -x "$tools/consul/usr/bin/consul" ]; then
   rm -rf "$tools/consul"
   dpkg -x "$work"/consul_*.deb "$tools/consul"
   echo "install-system-deps: consul $("$tools/consul/usr/bin/consul" version | head -1)"
+  changed=1
 fi
-echo "install-system-deps: ok"
+if [ "$changed" = 1 ]; then
+  echo "install-system-deps: ok"
+fi
