@@ -36,6 +36,11 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.plan imp
 )
 
 
+# One task places at most this many containers (planning is linear, but every one is an engine create
+# made while the placement lock is held).
+MAX_REPLICAS = 1000
+
+
 def desired_containers(params: Mapping[str, Any], settings: Settings) -> List[Desired]:
     """The task's containers (one, or ``name-1``..``name-N``), validated; none for state=absent."""
     if settings.state == "absent":
@@ -43,8 +48,10 @@ def desired_containers(params: Mapping[str, Any], settings: Settings) -> List[De
     replicas = params.get("replicas")
     if replicas is None:
         return [build_desired(params)]
-    if replicas < 0:
-        raise ContainerOptionError("replicas must be 0 or more, got %d" % replicas)
+    if replicas < 0 or replicas > MAX_REPLICAS:
+        raise ContainerOptionError("replicas must be between 0 and %d, got %d; split larger sets into several tasks "
+                                   "(each placement and create is bounded work under the placement lock)"
+                                   % (MAX_REPLICAS, replicas))
     return [build_desired(params, name, replica_of=params["name"]) for name in replica_names(params["name"], replicas)]
 
 
@@ -91,15 +98,26 @@ def _diff(plan: Plan) -> Dict[str, Any]:
 
 def plan_result(plan: Plan) -> Dict[str, Any]:
     """The per-container result: node, container (inspect), placement, actions."""
-    return {
+    if plan.desired is None:
+        node, container = node_ref(plan.old_node), {}
+    elif plan.executed:  # where the container really is after the run (nowhere when it failed)
+        container = plan.result or {}
+        node = node_ref(plan.node) if container else {}
+    else:
+        node, container = node_ref(plan.node or plan.old_node), plan.result or plan.old or {}
+    result = {
         "name": plan.name,
         "changed": plan.changed,
+        "failed": plan.error is not None,
         "actions": plan.actions(),
-        "node": node_ref(plan.node or plan.old_node) if plan.desired is not None else node_ref(plan.old_node),
-        "container": (plan.result or plan.old or {}) if plan.desired is not None else {},
+        "node": node,
+        "container": container,
         "placement": plan.placement.as_dict() if plan.placement else {},
         "differences": [difference.as_dict() for difference in plan.differences],
     }
+    if plan.error is not None:
+        result["msg"] = plan.error
+    return result
 
 
 def task_result(params: Mapping[str, Any], plans: Sequence[Plan], with_diff: bool) -> Dict[str, Any]:
@@ -133,7 +151,7 @@ def converge_cluster(params: Mapping[str, Any], cluster: Cluster, settings: Sett
             planner = Planner(settings, engines, check_mode)
             plans = plan_task(params, desireds, planner, nodes)
             if not check_mode:
-                apply_placements(plans, engines, settings)
+                apply_placements(plans, engines, settings, nodes=nodes, lock=lock)
         if not check_mode:
             apply_states(plans, engines, settings)
         result = task_result(params, plans, with_diff)

@@ -60,9 +60,17 @@ class Plan:
     why: str = ""
     result: Optional[Dict[str, Any]] = None
     error: Optional[str] = None
+    # What a real run did, in order (check mode leaves it empty: actions() then tells the plan).
+    log: List[str] = field(default_factory=list)
+    executed: bool = False
+    swarm_id: str = ""
+    # Set by a real run when the system changed: a container removed, created and kept, started or stopped.
+    done: bool = False
 
     @property
     def changed(self) -> bool:
+        if self.executed:
+            return self.done
         return self.create or self.remove_old or self.start or self.stop
 
     @property
@@ -70,7 +78,9 @@ class Plan:
         return bool(((self.old or {}).get("State") or {}).get("Running"))
 
     def actions(self) -> List[str]:
-        """What was (or, in check mode, would be) done, in order."""
+        """What was done (a real run), or would be done (check mode), in order."""
+        if self.executed:
+            return list(self.log)
         steps = []
         if self.remove_old:
             steps.append("remove %s from %s: %s" % (self.name, where(self.old_node), self.why))
