@@ -30,7 +30,8 @@ DISCOVERY_OPTIONS: Dict[str, Dict[str, Any]] = {
     "discovery_client_cert": {"type": "path", "env": ["SWARM_DISCOVERY_CLIENT_CERT"]},
     "discovery_client_key": {"type": "path", "env": ["SWARM_DISCOVERY_CLIENT_KEY"]},
     "discovery_token": {"type": "str", "no_log": True, "env": ["SWARM_DISCOVERY_TOKEN"]},
-    "discovery_username": {"type": "str", "env": ["SWARM_DISCOVERY_USERNAME"]},
+    # no_log: the documented `user:password` form (etcdctl's) carries the password.
+    "discovery_username": {"type": "str", "no_log": True, "env": ["SWARM_DISCOVERY_USERNAME"]},
     "discovery_password": {"type": "str", "no_log": True, "env": ["SWARM_DISCOVERY_PASSWORD"]},
     "discovery_timeout": {"type": "float", "default": DEFAULT_STORE_TIMEOUT, "env": ["SWARM_DISCOVERY_TIMEOUT"]},
 }

@@ -54,3 +54,30 @@ def test_argument_spec_is_accepted_by_ansible(monkeypatch) -> None:  # type: ign
     params = result.validated_parameters
     assert params["docker_host"] == "tcp://10.0.0.1:2376" and params["validate_certs"] is True
     assert params["timeout"] == 60 and "s3cret" in result._no_log_values
+
+
+def test_empty_variables_count_as_unset(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`DOCKER_TLS_VERIFY=` is how shells unset it for the docker CLI; Ansible's env_fallback would pass '' on."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    for name in ("DOCKER_TLS_VERIFY", "DOCKER_TLS", "DOCKER_TIMEOUT", "DOCKER_HOST", "DOCKER_API_VERSION",
+                 "SWARM_DISCOVERY_TIMEOUT", "SWARM_DISCOVERY_TOKEN"):
+        monkeypatch.setenv(name, "")
+    result = ArgumentSpecValidator(dict(connection_argument_spec(), **discovery_argument_spec())).validate({})
+    assert not result.error_messages, result.error_messages
+    params = result.validated_parameters
+    assert params["validate_certs"] is False and params["tls"] is False and params["timeout"] == 60
+    assert params["docker_host"] == "unix:///var/run/docker.sock" and params["discovery_token"] is None
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    assert ArgumentSpecValidator(connection_argument_spec()).validate({}).validated_parameters["validate_certs"] is True
+
+
+def test_every_option_that_can_hold_a_secret_is_no_log(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    secret_holders = {"discovery_token", "discovery_username", "discovery_password"}
+    spec = dict(connection_argument_spec(), **discovery_argument_spec())
+    assert {name for name, entry in spec.items() if entry.get("no_log")} == secret_holders
+    monkeypatch.setenv("SWARM_DISCOVERY_PASSWORD", "FROMENV1")
+    result = ArgumentSpecValidator(spec).validate({"discovery_username": "root:SECRETX1", "discovery_token": "TOK1"})
+    assert {"root:SECRETX1", "FROMENV1", "TOK1"} <= set(result._no_log_values)
