@@ -50,7 +50,10 @@ def discovery_source(params: Mapping[str, Any], environ: Optional[Mapping[str, s
     if nodes:
         if isinstance(nodes, str):
             nodes = nodes.split(",")
-        entries = parse_node_list(nodes)
+        try:
+            entries = parse_node_list(nodes)
+        except DiscoveryError as exc:
+            raise DiscoveryError("%s In the nodes option." % exc) from None
         if not entries:
             raise DiscoveryError("The nodes option lists no engine address; expected e.g. ['10.0.0.1:2376'].")
         return DiscoveryURL("nodes", tuple(entries), source=",".join(entries))

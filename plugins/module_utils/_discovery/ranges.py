@@ -4,6 +4,10 @@
 
 Classic Swarm expanded the first `[from:to]` of an entry with integers; a second range was
 silently left as text. Here a second range is an error, so a typo never becomes a bogus host.
+
+A static source (a node list, a `nodes://` URL, a cluster file) may stand for at most
+``MAX_ADDRESSES`` engines, per range and in total: `10.0.[0:65535].1:2376` is a typo, not a
+cluster, and reading 65,536 engines would take hours of timeouts.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from typing import List
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 
 RANGE = re.compile(r"\[(\d+):(\d+)\]")
-MAX_RANGE_SIZE = 65536
+MAX_ADDRESSES = 4096
+LIMIT_TEXT = "at most %d engine addresses are allowed per range and per discovery source" % MAX_ADDRESSES
 
 
 def expand_range(entry: str) -> List[str]:
@@ -34,10 +39,7 @@ def expand_range(entry: str) -> List[str]:
             "Discovery entry %r has the range [%d:%d] whose start is after its end; "
             "write it as [low:high], e.g. 10.0.0.[10:20]:2376." % (entry, first, last)
         )
-    if last - first + 1 > MAX_RANGE_SIZE:
-        raise DiscoveryError(
-            "Discovery entry %r expands to %d addresses; at most %d are allowed."
-            % (entry, last - first + 1, MAX_RANGE_SIZE)
-        )
+    if last - first + 1 > MAX_ADDRESSES:
+        raise DiscoveryError("Discovery entry %r expands to %d addresses; %s." % (entry, last - first + 1, LIMIT_TEXT))
     head, tail = entry[: match.start()], entry[match.end():]
     return ["%s%d%s" % (head, number, tail) for number in range(first, last + 1)]

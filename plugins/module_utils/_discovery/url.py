@@ -11,11 +11,11 @@ store's environment variable (see options.py). Errors show the expected form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, List, Tuple
+from typing import Iterable, List, Set, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.addresses import normalize_address
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.ranges import expand_range
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.ranges import LIMIT_TEXT, MAX_ADDRESSES, expand_range
 
 STORE_PORTS = {"consul": 8500, "etcd": 2379, "zk": 2181}
 
@@ -68,17 +68,27 @@ def _supported() -> str:
     return "; ".join(FORMS[name] for name in ("nodes", "file", "consul", "etcd", "zk"))
 
 
+def add_addresses(addresses: List[str], seen: Set[str], text: str, what: str = "node") -> None:
+    """Append the new addresses ``text`` stands for; DiscoveryError past MAX_ADDRESSES in all."""
+    for entry in expand_range(text):
+        address = normalize_address(entry, None, what)
+        if address in seen:
+            continue
+        if len(addresses) >= MAX_ADDRESSES:
+            raise DiscoveryError("Discovery lists more than %d engine addresses (the limit was reached at entry %r); %s."
+                                 % (MAX_ADDRESSES, text, LIMIT_TEXT))
+        seen.add(address)
+        addresses.append(address)
+
+
 def parse_node_list(items: Iterable[str], what: str = "node") -> List[str]:
     """Expand and validate static engine addresses; ``tcp://`` prefixes are accepted and dropped."""
     addresses: List[str] = []
+    seen: Set[str] = set()
     for item in items:
         text = str(item).strip()
-        if not text:
-            continue
-        for entry in expand_range(text):
-            address = normalize_address(entry, None, what)
-            if address not in addresses:
-                addresses.append(address)
+        if text:
+            add_addresses(addresses, seen, text, what)
     return addresses
 
 

@@ -4,10 +4,15 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import (
     DiscoveryError,
+    discovery_source,
+    open_backend,
     parse_discovery_url,
     parse_node_list,
 )
@@ -66,7 +71,7 @@ def test_token_explains_the_2019_shutdown() -> None:
     ("nodes://h 1:2376", "expected host:port"),
     ("10.0.[1:2].[3:4]:2376", "only one `[from:to]` range"),
     ("10.0.0.[9:2]:2376", "start is after its end"),
-    ("10.0.[0:70000]:2376", "at most 65536"),
+    ("10.0.[0:70000]:2376", "expands to 70001 addresses; at most 4096 engine addresses are allowed per range"),
     ("file://", "names no file"),
     ("consul://h1:99999/x", "expected consul://"),
     ("etcd://h1/../x", "'.' or '..'"),
@@ -103,3 +108,38 @@ def test_cluster_file_errors_name_file_and_line() -> None:
 
 def test_str_hides_nothing_secret_and_round_trips() -> None:
     assert str(parse_discovery_url("consul://h1,h2/p")) == "consul://h1:8500,h2:8500/p"
+
+
+# ------------------------------------------------------------------------------------ bounds on static sources
+def test_a_huge_range_is_refused_at_once_naming_the_url_and_the_limit() -> None:
+    started = time.monotonic()
+    with pytest.raises(DiscoveryError, match=r"Discovery entry '10.0.\[0:65535\].1:2376' expands to 65536 addresses; at most "
+                                             r"4096 engine addresses are allowed .* In discovery URL 'nodes://10.0.\[0:65535\].1:2376'"):
+        parse_discovery_url("nodes://10.0.[0:65535].1:2376")
+    assert time.monotonic() - started < 1
+
+
+def test_the_total_of_several_ranges_is_bounded_too() -> None:
+    assert len(parse_discovery_url("nodes://10.0.[0:4095].1:2376").entries) == 4096
+    with pytest.raises(DiscoveryError, match=r"more than 4096 engine addresses \(the limit was reached at entry '10.1.\[0:9\].1:2376'\)"):
+        parse_discovery_url("nodes://10.0.[0:4095].1:2376,10.1.[0:9].1:2376")
+    with pytest.raises(DiscoveryError, match=r"more than 4096 .* In the nodes option"):
+        discovery_source({"nodes": ["10.0.[0:4000].1:2376", "10.1.[0:200].1:2376"]}, {})
+
+
+def test_the_limit_counts_distinct_addresses_and_is_fast() -> None:
+    started = time.monotonic()
+    assert len(parse_node_list(["10.0.[0:4095].1:2376"] * 20)) == 4096  # duplicates are not counted twice
+    assert time.monotonic() - started < 2  # the old list membership test made this quadratic
+
+
+def test_cluster_files_are_bounded(tmp_path: Path) -> None:
+    many = "\n".join("10.0.%d.%d:2376" % (n // 256, n % 256) for n in range(4097)) + "\n"
+    with pytest.raises(DiscoveryError, match=r"^/c.conf:4097: the discovery file has more than 4096 entries"):
+        parse_cluster_file(many, "/c.conf")
+    with pytest.raises(DiscoveryError, match=r"^/c.conf:2: Discovery lists more than 4096 engine addresses"):
+        parse_cluster_file("10.0.[0:4000].1:2376\n10.1.[0:100].1:2376\n", "/c.conf")
+    big = tmp_path / "big.conf"
+    big.write_text("# padding\n" * 200000)
+    with pytest.raises(DiscoveryError, match=r"The discovery file .*big.conf is larger than 1024 KiB"):
+        open_backend("file://%s" % big).list_nodes()
