@@ -20,6 +20,7 @@ NO_NODES = "no_nodes"
 NO_HEALTHY_NODE = "no_healthy_node"
 FILTER_FAILED = "filter_failed"
 NO_RESOURCES = "no_resources"
+MISSING_DEPENDENCY = "missing_dependency"  # a Python package the request needs (google-re2) is not installed
 
 
 class FilterStep(NamedTuple):

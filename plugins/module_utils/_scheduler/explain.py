@@ -1,17 +1,17 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Why no node fits: replay the chain in classic order and count what each step removed.
+"""Why no node fits, told in classic chain order with how many nodes each filter removed.
 
-Only run after the fast path found no node, so its cost does not matter; the order
-matters, because users read the message top-down as classic Swarm printed it.
+Input: for every node, the first check in chain order that it fails (filtering.py finds it
+from the records of the pass). Users read the message top-down as classic Swarm printed it.
 """
 from __future__ import annotations
 
-from typing import Any, List, Sequence, Tuple
+from typing import Any, List, Mapping, Sequence, Tuple
 
 from .errors import FILTER_FAILED, NO_HEALTHY_NODE, FilterStep, SchedulingError
 from .filters import NO_HEALTHY_NODE as NO_HEALTHY_MESSAGE
-from .model import Node
+from .node import Node
 
 UNABLE = "Unable to find a node that satisfies the following conditions"
 HEALTH = "health"
@@ -20,31 +20,30 @@ SHOWN_NODES = 5
 FilterChecks = Tuple[str, Any, List[Any]]  # (registered name, filter, checks)
 
 
-def diagnose(chain: Sequence[FilterChecks], nodes: Sequence[Node]) -> SchedulingError:
-    """The error for a chain that leaves no node, in classic wording plus counts."""
-    remaining: List[Node] = list(nodes)
+def explain(chain: Sequence[FilterChecks], first_failed: Mapping[int, int], pool: Any) -> SchedulingError:
+    """The error for a chain that leaves no node.
+
+    ``first_failed`` maps every node's position to the position (in chain order, counting the
+    checks of all filters) of the first check it fails.
+    """
+    last = max(first_failed.values())
     steps: List[FilterStep] = []
     quiet: List[bool] = []
+    start = 0
     culprit = None
-    last_removed: List[Node] = []
+    failing = ""
     for name, flt, checks in chain:
-        before = len(remaining)
-        for check in checks:
-            kept = [n for n in remaining if check.keep(n)]
-            if not kept:
-                culprit, last_removed = check, remaining
-            remaining = kept
-            if not remaining:
-                break
-        steps.append(FilterStep(name, tuple(c.text for c in checks), before, len(remaining)))
+        end = start + len(checks)
+        before = sum(1 for failed in first_failed.values() if failed >= start)
+        after = sum(1 for failed in first_failed.values() if failed >= end)
+        steps.append(FilterStep(name, tuple(c.text for c in checks), before, after))
         quiet.append(bool(getattr(flt, "quiet", False)))
-        if not remaining:
+        if start <= last < end:
+            culprit = checks[last - start]
+            failing = name
             break
-    if remaining or culprit is None:
-        return SchedulingError(UNABLE + "\n" + "\n".join(_lines(steps, quiet)) +
-                               "\nthe filters disagreed between runs; no node passed all of them",
-                               kind=FILTER_FAILED, steps=steps)
-    failing = steps[-1].filter
+        start = end
+    last_removed = [pool.view(index) for index in sorted(first_failed) if first_failed[index] == last]
     if failing == HEALTH:
         return SchedulingError(NO_HEALTHY_MESSAGE, kind=NO_HEALTHY_NODE, filter=HEALTH,
                                expression=culprit.text, steps=steps,

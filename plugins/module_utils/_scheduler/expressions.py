@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import re
-import warnings
 from typing import Callable, Iterable, List, Optional, Sequence
 
 from .errors import ExpressionError
+from .regex import RegexSyntaxError, compile_matcher
 
 EQ = "=="
 NOTEQ = "!="
@@ -24,7 +24,6 @@ _KEY_RE = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE | re.ASCII)
 _VALUE_RE = re.compile(r"[=!/]?(~)?[a-z0-9:\-_\s.*/()?+\[\]\\^$|]+", re.IGNORECASE | re.ASCII)
 _VALUE_BODY_CHAR = re.compile(r"[a-z0-9:\-_\s.*/()?+\[\]\\^$|]", re.IGNORECASE | re.ASCII)
 _REGEX_META = frozenset(".?+()[]\\^$|")
-_LEADING_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
 
 _ALLOWED_TEXT = "letters, digits, spaces and : - _ . * / ( ) ? + [ ] \\ ^ $ |"
 _FORMS = "key==value, key!=value or the soft forms key==~value, key!=~value"
@@ -141,20 +140,15 @@ def _compile(raw: str, kind: str, value: str):
     """Return (literal or None, matcher) for a value, like classic ``expr.Match``."""
     if len(value) >= 2 and value[0] == "/" and value[-1] == "/":
         pattern = value[1:-1]
-        return None, _regex(raw, kind, pattern, value).search
+        return None, _plain_regex(pattern) or _regex(raw, kind, pattern, value)
     if not (_REGEX_META & set(value)):
         if "*" not in value:
             return value, value.__eq__
         fast = _star_matcher(value)
         if fast is not None:
             return None, fast
-    body = value.replace("*", ".*")
-    flags = _LEADING_FLAGS.match(body)
-    if flags:  # Go accepts ^(?i)x$; Python wants global flags first.
-        pattern = flags.group(0) + "^" + body[flags.end():] + "$"
-    else:
-        pattern = "^" + body + "$"
-    return None, _regex(raw, kind, pattern, value).search
+    # classic: "^" + value with * -> .* + "$"; RE2 accepts flags anywhere, as Go does (^(?i)x$)
+    return None, _regex(raw, kind, "^" + value.replace("*", ".*") + "$", value)
 
 
 def _star_matcher(value: str) -> Optional[Matcher]:
@@ -171,17 +165,35 @@ def _star_matcher(value: str) -> Optional[Matcher]:
     return lambda s: s.endswith(inner)
 
 
+def _plain_regex(pattern: str) -> Optional[Matcher]:
+    """String operations for ``/text/``, ``/^text/``, ``/text$/`` and ``/^text$/`` without other
+    metacharacters (the same answers as the regex, without calling RE2)."""
+    body = pattern
+    start = body.startswith("^")
+    if start:
+        body = body[1:]
+    end = body.endswith("$")
+    if end:
+        body = body[:-1]
+    if not body or (_REGEX_META | {"*"}) & set(body):
+        return None
+    if start and end:
+        return body.__eq__
+    if start:
+        return lambda s: s.startswith(body)
+    if end:
+        return lambda s: s.endswith(body)
+    return lambda s: body in s
+
+
 def _always(unused_text: str) -> bool:
     return True
 
 
-def _regex(raw: str, kind: str, pattern: str, value: str):
+def _regex(raw: str, kind: str, pattern: str, value: str) -> Matcher:
     try:
-        with warnings.catch_warnings():
-            # Python < 3.11 only warns about what 3.11 rejects (e.g. a(?i)b): reject it everywhere.
-            warnings.simplefilter("error", DeprecationWarning)
-            return re.compile(pattern)
-    except (re.error, DeprecationWarning) as exc:
+        return compile_matcher(pattern)
+    except RegexSyntaxError as exc:
         hint = "" if value.startswith("/") else (
             "; in a glob only * is a wildcard, . ? + | ( ) [ ] ^ $ \\ keep their regex meaning")
         _fail(raw, kind, "value %r does not compile as a regular expression (%s)%s" % (value, exc, hint))

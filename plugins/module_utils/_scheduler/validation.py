@@ -12,6 +12,8 @@ from typing import Any, Dict, List
 
 from .errors import INVALID_NODES, SchedulingError, describe
 
+_INFINITY = float("inf")
+
 
 def is_mapping(value: Any) -> bool:
     return value.__class__ is dict or isinstance(value, abc.Mapping)
@@ -39,7 +41,7 @@ def millicpus(value: Any, what: str) -> int:
     """CPU count (int or float, e.g. 0.5) -> integer thousandths of a CPU."""
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < _INFINITY:
         raise SchedulingError("%s must be a number of CPUs >= 0, got %s" % (what, describe(value)))
     return int(round(value * 1000))
 

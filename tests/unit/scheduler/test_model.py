@@ -101,20 +101,26 @@ def test_natural_key():
     assert sorted(names, key=natural_key) == ["alpha", "node-1", "node-1a", "node-2", "node-10"]
 
 
+def found(n, ref):
+    """Name of the container a reference resolves to (find_container returns a typed Container)."""
+    container_ = n.find_container(ref)
+    return None if container_ is None else container_.name
+
+
 def test_find_container_resolution_order():
     db = container("db", labels={"com.docker.swarm.id": "f" * 64})
     web = container("/web")
     n = build_nodes([node("n1", containers=[db, web], id="E1")])[0]
-    assert n.find_container(db["id"]) is db
-    assert n.find_container(db["id"][:12]) is db
-    assert n.find_container("f" * 64) is db            # Swarm ID
-    assert n.find_container("f" * 12) is db            # short Swarm ID
-    assert n.find_container("db") is db
-    assert n.find_container("/db") is db
-    assert n.find_container("web") is web              # stored name has a leading /
-    assert n.find_container("n1/db") is db             # <node name>/name
-    assert n.find_container("E1/db") is db             # <node id>/name
-    assert n.find_container(db["id"][:5]) is db        # unique prefix
+    assert found(n, db["id"]) == "db"
+    assert found(n, db["id"][:12]) == "db"
+    assert found(n, "f" * 64) == "db"            # Swarm ID
+    assert found(n, "f" * 12) == "db"            # short Swarm ID
+    assert found(n, "db") == "db"
+    assert found(n, "/db") == "db"
+    assert found(n, "web") == "web"              # stored name has a leading /
+    assert found(n, "n1/db") == "db"             # <node name>/name
+    assert found(n, "E1/db") == "db"             # <node id>/name
+    assert found(n, db["id"][:5]) == "db"        # unique prefix
     assert n.find_container("nope") is None
     assert n.find_container("") is None
 
@@ -124,7 +130,7 @@ def test_find_container_ambiguous_prefix_is_not_found():
     b = container("b", id="abd" + "0" * 61)
     n = build_nodes([node("n1", containers=[a, b])])[0]
     assert n.find_container("ab") is None
-    assert n.find_container("abc") is a
+    assert found(n, "abc") == "a"
 
 
 def test_usage_sums_all_containers_with_fractional_cpus():

@@ -7,15 +7,16 @@ stopped or pending) that binds the same host port and protocol on the same IP, o
 where either side binds all interfaces; classic ignored the protocol, we do not
 (53/udp does not block 53/tcp). Host mode: the request's exposed ports must not be
 exposed by another host-mode container. Cross-mode conflicts are not detected (classic).
+Both read the node's port indexes, not its containers.
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional
+from typing import List, Optional
 
-from ..model import Node, PortBinding, Request, container_name, exposed_key, port_binding
+from ..container import Container
+from ..model import Node, PortBinding, Request
+from ..node import HOST_MODE
 from .base import COST_CONTAINERS, Check, Filter
-
-HOST_MODE = "host"
 
 
 class PortFilter(Filter):
@@ -35,53 +36,23 @@ def binding_text(binding: PortBinding) -> str:
 
 def _bridge_check(wanted: PortBinding) -> Check:
     def keep(node: Node) -> bool:
-        return _bridge_holder(node, wanted) is None
+        return node.port_holder(wanted) is None
 
     def why(node: Node) -> str:
-        holder = _bridge_holder(node, wanted)
-        return "port %s is used by container %r" % (binding_text(wanted), _label(holder))
+        return "port %s is used by container %r" % (binding_text(wanted), _label(node.port_holder(wanted)))
     return Check("port %s (Bridge mode)" % binding_text(wanted), keep, COST_CONTAINERS, why)
-
-
-def _bridge_holder(node: Node, wanted: PortBinding) -> Optional[Mapping[str, Any]]:
-    port = wanted.host_port
-    text = str(port)
-    for c in node.containers:
-        for raw in c.get("ports") or ():
-            if raw.__class__ is not dict:
-                raw = port_binding(raw, "node %r container %r port" % (node.name, _label(c)))._asdict()
-            host_port = raw.get("host_port")
-            if host_port == port or host_port == text:  # cheap test before normalising
-                if wanted.conflicts(port_binding(raw, "node %r container %r port" % (node.name, _label(c)))):
-                    return c
-    return None
 
 
 def _host_check(key: str) -> Check:
     def keep(node: Node) -> bool:
-        return _host_holder(node, key) is None
+        return node.host_port_holder(key) is None
 
     def why(node: Node) -> str:
-        return "port %s is used by host-mode container %r" % (key, _label(_host_holder(node, key)))
+        return "port %s is used by host-mode container %r" % (key, _label(node.host_port_holder(key)))
     return Check("port %s (Host mode)" % key, keep, COST_CONTAINERS, why)
 
 
-def _host_holder(node: Node, key: str) -> Optional[Mapping[str, Any]]:
-    for c in node.containers:
-        if c.get("network_mode") != HOST_MODE:
-            continue
-        what = "node %r container %r" % (node.name, container_name(c))
-        exposed = {exposed_key(p, what + " exposed port") for p in c.get("exposed_ports") or ()}
-        for raw in c.get("ports") or ():
-            binding = port_binding(raw, what + " port")
-            if binding.container_port:
-                exposed.add("%s/%s" % (binding.container_port, binding.protocol))
-        if key in exposed:
-            return c
-    return None
-
-
-def _label(container: Optional[Mapping[str, Any]]) -> str:
+def _label(container: Optional[Container]) -> str:
     if container is None:
         return "?"
-    return container_name(container) or str(container.get("id") or "?")[:12]
+    return container.name or container.id[:12] or "?"

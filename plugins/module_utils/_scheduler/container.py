@@ -1,0 +1,196 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One container as the scheduler sees it: typed, validated once where it enters the model.
+
+A Container is a value: filters and aggregates read its attributes without checking them
+again. Change a container by replacing it on its node (``Node.replace_container``), never
+in place, so the node's aggregates stay right.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple
+
+from .errors import INVALID_NODES, SchedulingError, describe
+from .ports import PortBinding, exposed_key, port_binding
+from .validation import is_mapping, label_text, millicpus, whole_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .request import Request
+
+PENDING = "pending"
+_TEXT_FIELDS = ("id", "image", "image_id", "state", "network_mode")
+_LIST_FIELDS = ("ports", "exposed_ports", "volumes_from", "links")
+_NUMBERS = (int, float)
+_MISSING = object()
+
+
+class Container:
+    """A container on a node (running, stopped, created or pending: all count).
+
+    Attributes: ``id``, ``name`` (no leading '/'; '' when it has none), ``image``, ``image_id``,
+    ``state``, ``labels`` (str -> str), ``cpus_m`` (reserved CPUs in thousandths), ``memory``
+    (reserved bytes), ``network_mode``, ``ports`` (tuple of PortBinding), ``exposed_ports``
+    (tuple of '80/tcp' keys), ``volumes_from`` and ``links`` (tuples of str).
+    The constructor trusts its arguments; ``from_dict`` validates a snapshot entry.
+    """
+
+    __slots__ = ("id", "name", "image", "image_id", "state", "labels", "cpus_m", "memory",
+                 "network_mode", "ports", "exposed_ports", "volumes_from", "links")
+
+    def __init__(self, id: str = "", name: str = "", image: str = "", image_id: str = "",  # pylint: disable=redefined-builtin
+                 state: str = "", labels: Optional[Mapping[str, str]] = None, cpus_m: int = 0, memory: int = 0,
+                 network_mode: str = "", ports: Iterable[PortBinding] = (), exposed_ports: Iterable[str] = (),
+                 volumes_from: Iterable[str] = (), links: Iterable[str] = ()) -> None:
+        self.id = id
+        self.name = name[1:] if name[:1] == "/" else name
+        self.image = image
+        self.image_id = image_id
+        self.state = state
+        self.labels: Dict[str, str] = dict(labels or {})
+        self.cpus_m = cpus_m
+        self.memory = memory
+        self.network_mode = network_mode
+        self.ports: Tuple[PortBinding, ...] = tuple(ports)
+        self.exposed_ports: Tuple[str, ...] = tuple(exposed_ports)
+        self.volumes_from: Tuple[str, ...] = tuple(volumes_from)
+        self.links: Tuple[str, ...] = tuple(links)
+
+    @classmethod
+    def from_dict(cls, raw: Any, node: str = "?", index: int = 0) -> "Container":
+        """Validate one container of the snapshot shape; errors name the node, the container and the field."""
+        if raw.__class__ is not dict and not is_mapping(raw):
+            raise _error("node %r: container %d must be a mapping, got %s" % (node, index, describe(raw)))
+        get = raw.get
+        self = cls.__new__(cls)
+        name = get("name")
+        if name is None:
+            name = ""
+        elif name.__class__ is not str:
+            _field_error(node, "container %d" % index, "name", "a string", name)
+        what = "container %r" % name if name else "container %d" % index
+        self.name = name[1:] if name[:1] == "/" else name
+        for field in _TEXT_FIELDS:
+            value = get(field)
+            if value is None:
+                value = ""
+            elif value.__class__ is not str:
+                _field_error(node, what, field, "a string", value)
+            setattr(self, field, value)
+        labels = get("labels")
+        if not labels:
+            self.labels = {}
+        elif labels.__class__ is dict and all(v.__class__ is str for v in labels.values()):
+            self.labels = dict(labels)
+        else:
+            self.labels = _labels(labels, node, what)
+        cpus = get("cpus")
+        if not cpus:
+            if isinstance(cpus, bool) or (cpus is not None and cpus.__class__ not in _NUMBERS):
+                millicpus(cpus, _legacy(node, self, "cpus"))  # raises the message of the CPU sum
+            self.cpus_m = 0
+        elif cpus.__class__ is int and cpus > 0:
+            self.cpus_m = cpus * 1000
+        else:
+            self.cpus_m = millicpus(cpus, _legacy(node, self, "cpus"))
+        memory = get("memory")
+        if memory.__class__ is int and memory >= 0:
+            self.memory = memory
+        else:
+            self.memory = whole_number(memory, _legacy(node, self, "memory"))
+        lists = [get(field) for field in _LIST_FIELDS]
+        for field, value in zip(_LIST_FIELDS, lists):
+            if value is not None and value.__class__ is not list and (isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple))):
+                _field_error(node, what, field, "a list", value)
+        ports, exposed, volumes_from, links = lists
+        self.ports = tuple(port_binding(p, "node %r %s port" % (node, what)) for p in ports) if ports else ()
+        self.exposed_ports = tuple(exposed_key(p, "node %r %s exposed port" % (node, what))
+                                   for p in exposed) if exposed else ()
+        self.volumes_from = _strings(volumes_from, node, what, "volumes_from")
+        self.links = _strings(links, node, what, "links")
+        return self
+
+    @classmethod
+    def pending(cls, request: "Request", name: Optional[str] = None, id: str = "",  # pylint: disable=redefined-builtin
+                labels: Optional[Mapping[str, str]] = None, image_id: str = "") -> "Container":
+        """The container a request is about to create (classic's pending container).
+
+        It counts like any other for resources, ports, slots, names and affinities, so placements
+        made one after the other see each other. ``name`` defaults to the request's, ``labels``
+        to the request's labels (give the labels the container will really get, when known).
+        """
+        return cls(id=id, name=request.name if name is None else name, image=request.image, image_id=image_id,
+                   state=PENDING, labels=request.labels if labels is None else labels, cpus_m=request.cpus_m,
+                   memory=request.memory, network_mode=request.network_mode, ports=request.ports,
+                   exposed_ports=request.exposed, volumes_from=request.volumes_from, links=request.links)
+
+    @property
+    def cpus(self) -> float:
+        """Reserved CPUs as a number (the snapshot's unit)."""
+        return self.cpus_m / 1000.0 if self.cpus_m % 1000 else self.cpus_m // 1000
+
+    def host_exposed(self) -> Tuple[str, ...]:
+        """The '80/tcp' keys a host-mode container holds: exposed ports plus published container ports."""
+        keys = list(self.exposed_ports)
+        keys += ["%s/%s" % (p.container_port, p.protocol) for p in self.ports if p.container_port]
+        return tuple(dict.fromkeys(keys))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The snapshot form (``name`` without the leading '/')."""
+        return {"id": self.id, "name": self.name, "image": self.image, "image_id": self.image_id,
+                "state": self.state, "labels": dict(self.labels), "cpus": self.cpus, "memory": self.memory,
+                "network_mode": self.network_mode, "ports": [p.as_dict() for p in self.ports],
+                "exposed_ports": list(self.exposed_ports), "volumes_from": list(self.volumes_from),
+                "links": list(self.links)}
+
+    def get(self, field: str, default: Any = None) -> Any:
+        """Dict-style read of a snapshot field, for filters written against container dicts."""
+        if field == "cpus":
+            return self.cpus
+        if field == "ports":
+            return [p.as_dict() for p in self.ports]
+        if field in self.__slots__ and field != "cpus_m":
+            value = getattr(self, field)
+            return list(value) if value.__class__ is tuple else value
+        return default
+
+    def __getitem__(self, field: str) -> Any:
+        value = self.get(field, _MISSING)
+        if value is _MISSING:
+            raise KeyError(field)
+        return value
+
+    def __repr__(self) -> str:
+        return "Container(%r, %r)" % (self.name, self.id[:12])
+
+
+def _labels(labels: Any, node: str, what: str) -> Dict[str, str]:
+    if not is_mapping(labels):
+        raise _error("node %r: %s field 'labels' must be a mapping, got %s" % (node, what, describe(labels)))
+    result = {}
+    for key, value in labels.items():
+        try:
+            result[key] = label_text(value)
+        except SchedulingError:
+            raise _error("node %r: %s label %r must be a string, got %s" % (node, what, key, describe(value)))
+    return result
+
+
+def _strings(value: Any, node: str, what: str, field: str) -> Tuple[str, ...]:
+    if not value:
+        return ()
+    if not all(v.__class__ is str or isinstance(v, str) for v in value):
+        _field_error(node, what, field, "a list of strings", value)
+    return tuple(value)
+
+
+def _legacy(node: str, container: "Container", field: str) -> str:
+    """How the CPU and memory sums named a container: by name, else by id."""
+    return "node %r container %r %r" % (node, container.name or getattr(container, "id", ""), field)
+
+
+def _field_error(node: str, what: str, field: str, expected: str, value: Any) -> None:
+    raise _error("node %r: %s field %r must be %s, got %s" % (node, what, field, expected, describe(value)))
+
+
+def _error(message: str) -> SchedulingError:
+    return SchedulingError(message, kind=INVALID_NODES)
