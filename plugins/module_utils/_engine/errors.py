@@ -5,10 +5,17 @@
 TLS trouble with remote engines is the top complaint of both classic Swarm and community.docker
 users; the raw OpenSSL text ("certificate verify failed: IP address mismatch") rarely says which
 setting is wrong. ``explain`` recognises the common cases by their text and names the fix.
+
+Only a real TLS failure (a verification error or an alert from the engine) may speak of
+certificates: an engine that stops, restarts or drops the connection is reported as gone away,
+refused or timed out, however deep in the exception chain (urllib3, requests) that shows.
 """
 
 from __future__ import annotations
 
+import socket
+import ssl
+from http.client import RemoteDisconnected
 from typing import Any, Iterator, List, Optional, Tuple
 
 
@@ -72,34 +79,43 @@ TLS_CASES: List[Tuple[Tuple[str, ...], str]] = [
      "the engine at %(host)s answered in plain HTTP, not TLS. Either enable TLS on the engine (tlsverify, port 2376) "
      "or connect without TLS (tls=false, validate_certs=false)."),
 ]
-UNREACHABLE_CASES: List[Tuple[Tuple[str, ...], str]] = [
-    (("Connection refused",), "connection refused: no Docker engine listens there (is dockerd running with "
-                              "-H tcp://%(host)s:%(port)s?)."),
-    (("timed out", "Read timed out", "ConnectTimeout", "ReadTimeout"),
+# The engine (or something on the way) ended the connection without a TLS alert: it went away
+# (stopping, restarting, crashed) or a middlebox dropped it. Never a certificate problem: a
+# refused client certificate comes with an alert and is one of TLS_CASES.
+CLOSED_MESSAGE = ("the engine closed the connection without an answer (%(short)s): it went away while this run talked to it "
+                  "(dockerd stopping, restarting or crashed) or something on the way dropped the connection. Check that "
+                  "the engine runs (docker -H tcp://%(host)s:%(port)s info) and run again.")
+# (exception types anywhere in the chain, text markers, what to tell the user); first match wins.
+UNREACHABLE_CASES: List[Tuple[Tuple[type, ...], Tuple[str, ...], str]] = [
+    ((ConnectionRefusedError,), ("Connection refused",),
+     "connection refused: nothing listens on %(host)s:%(port)s (the engine is stopped or restarting, or dockerd does "
+     "not listen with -H tcp://%(host)s:%(port)s)."),
+    ((ConnectionResetError, ConnectionAbortedError, BrokenPipeError, RemoteDisconnected, ssl.SSLEOFError, ssl.SSLZeroReturnError),
+     ("Connection reset by peer", "RemoteDisconnected", "Remote end closed connection", "EOF occurred in violation",
+      "UNEXPECTED_EOF", "Broken pipe", "SSLEOFError", "SSLZeroReturnError", "connection has been closed (EOF)"),
+     CLOSED_MESSAGE),
+    ((socket.timeout, TimeoutError), ("timed out", "Read timed out", "ConnectTimeout", "ReadTimeout"),
      "no answer within %(timeout)ss (engine down, firewalled or overloaded)."),
-    (("No route to host", "Network is unreachable", "Name or service not known", "nodename nor servname",
-      "Temporary failure in name resolution"),
+    ((), ("No route to host", "Network is unreachable", "Name or service not known", "nodename nor servname",
+          "Temporary failure in name resolution"),
      "the address cannot be reached from here (%(short)s)."),
-    (("Connection reset by peer", "RemoteDisconnected", "Connection aborted", "EOF occurred in violation",
-      "UNEXPECTED_EOF"),
-     "the engine closed the connection during the request; if it runs with --tlsverify, this client must present "
-     "a certificate from the cluster CA (client_cert/client_key)."),
 ]
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and every exception it wraps (cause, context, exception args, urllib3's ``reason``), once each."""
     seen = set()
-    current: Optional[BaseException] = exc
-    while current is not None and id(current) not in seen:
+    pending: List[BaseException] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
         seen.add(id(current))
         yield current
-        for arg in getattr(current, "args", ()):
-            if isinstance(arg, BaseException):
-                yield arg
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            yield reason
-        current = current.__cause__ or current.__context__
+        linked = [arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)]
+        linked.append(getattr(current, "reason", None))  # type: ignore[arg-type]
+        linked.extend((current.__cause__, current.__context__))  # type: ignore[arg-type]
+        pending.extend(item for item in linked if isinstance(item, BaseException))
 
 
 def _text(exc: BaseException) -> str:
@@ -135,14 +151,14 @@ def explain(exc: BaseException, addr: str, options: Any = None) -> EngineError:
         explanation = str(getattr(exc, "explanation", None) or facts["short"])
         return EngineAPIError("Engine %s answered %s: %s" % (addr, status, explanation), addr, status, explanation)
     lowered = text.lower()
-    is_tls = "ssl" in lowered or "certificate" in lowered or "tls" in lowered
-    if is_tls:
+    chain = list(_chain(exc))
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
         for markers, message in TLS_CASES:
             if any(marker.lower() in lowered for marker in markers):
                 return EngineTLSError("Engine %s: TLS failed: %s" % (addr, message % facts), addr)
-    for markers, message in UNREACHABLE_CASES:
-        if any(marker.lower() in lowered for marker in markers):
+    for types, markers, message in UNREACHABLE_CASES:
+        if any(isinstance(item, types) for item in chain) or any(marker.lower() in lowered for marker in markers):
             return EngineUnreachableError("Engine %s: %s" % (addr, message % facts), addr)
-    if is_tls:
+    if any(isinstance(item, ssl.SSLError) for item in chain) or "[ssl:" in lowered:
         return EngineTLSError("Engine %s: TLS failed (%s). Check ca_path, client_cert and client_key." % (addr, facts["short"]), addr)
     return EngineError("Engine %s: %s" % (addr, facts["short"]), addr)

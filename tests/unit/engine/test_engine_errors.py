@@ -8,8 +8,13 @@ integration tests check the real handshakes.
 
 from __future__ import annotations
 
+import http.client
+import socket
+import ssl
+
 import pytest
 import requests
+import urllib3
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import (
     EngineAPIError,
@@ -87,3 +92,81 @@ def test_an_engine_answer_is_never_mistaken_for_a_network_failure() -> None:
     error = explain(api_error(500, 'Get "https://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused'),
                     "10.0.0.1:2376", OPTIONS)
     assert isinstance(error, EngineAPIError) and error.status_code == 500 and "dial tcp 127.0.0.1:1" in error.explanation
+
+
+# ----------------------------------------------- an engine that goes away is not a certificate problem
+def chained(outer: Exception, inner: BaseException) -> Exception:
+    """``outer`` raised from ``inner``, as requests/urllib3 build their chains."""
+    try:
+        try:
+            raise inner
+        except BaseException as cause:
+            raise outer from cause
+    except Exception as caught:
+        return caught
+
+
+def ssl_exc(kind: type, errno: int, text: str) -> ssl.SSLError:
+    return kind(errno, text)
+
+
+def requests_ssl(inner: BaseException) -> Exception:
+    pool = "HTTPSConnectionPool(host='10.0.0.1', port=2376): Max retries exceeded with url: /v1.41/containers/create"
+    retry = urllib3.exceptions.MaxRetryError(None, "/v1.41/containers/create", urllib3.exceptions.SSLError(inner))
+    return chained(requests.exceptions.SSLError(retry, "%s (Caused by SSLError(%r))" % (pool, inner)), retry)
+
+
+def aborted(inner: BaseException) -> Exception:
+    protocol = urllib3.exceptions.ProtocolError("Connection aborted.", inner)
+    return chained(requests.exceptions.ConnectionError(protocol), protocol)
+
+
+GONE_AWAY = [
+    requests_ssl(ssl_exc(ssl.SSLEOFError, 8, "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol (_ssl.c:1006)")),
+    requests_ssl(ssl_exc(ssl.SSLZeroReturnError, 6, "TLS/SSL connection has been closed (EOF) (_ssl.c:1006)")),
+    aborted(ConnectionResetError(104, "Connection reset by peer")),
+    aborted(http.client.RemoteDisconnected("Remote end closed connection without response")),
+    aborted(BrokenPipeError(32, "Broken pipe")),
+    urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer")),
+    ConnectionResetError(104, "Connection reset by peer"),
+]
+
+
+@pytest.mark.parametrize("exc", GONE_AWAY, ids=lambda exc: type(exc).__name__)
+def test_a_closed_connection_says_the_engine_went_away_never_certificates(exc: Exception) -> None:
+    for options in (OPTIONS, connection_options({"validate_certs": True}, {})):
+        error = explain(exc, "10.0.0.1:2376", options)
+        assert isinstance(error, EngineUnreachableError) and not isinstance(error, EngineTLSError)
+        assert "the engine closed the connection without an answer" in str(error)
+        assert "went away while this run talked to it (dockerd stopping, restarting or crashed)" in str(error)
+        assert "certificate" not in str(error).lower() and "client_cert" not in str(error)
+
+
+@pytest.mark.parametrize("exc, expected", [
+    (aborted(ConnectionRefusedError(111, "Connection refused")), "connection refused: nothing listens on 10.0.0.1:2376"),
+    (chained(requests.exceptions.ConnectionError("Max retries exceeded"), ConnectionRefusedError(111, "Connection refused")),
+     "the engine is stopped or restarting"),
+    (requests.exceptions.ReadTimeout("HTTPSConnectionPool(host='10.0.0.1', port=2376): Read timed out. (read timeout=60)"),
+     "no answer within"),
+    (aborted(socket.timeout("timed out")), "no answer within"),
+    (aborted(TimeoutError(110, "Connection timed out")), "no answer within"),
+])
+def test_refused_and_timed_out_are_told_apart(exc: Exception, expected: str) -> None:
+    error = explain(exc, "10.0.0.1:2376", OPTIONS)
+    assert isinstance(error, EngineUnreachableError) and expected in str(error)
+    assert "certificate" not in str(error).lower()
+
+
+@pytest.mark.parametrize("reason, text, expected", [
+    ("TLSV13_ALERT_CERTIFICATE_REQUIRED", "tlsv13 alert certificate required", "refused this client's certificate"),
+    ("SSLV3_ALERT_BAD_CERTIFICATE", "sslv3 alert bad certificate", "refused this client's certificate"),
+    ("TLSV1_ALERT_UNKNOWN_CA", "tlsv1 alert unknown ca", "refused this client's certificate"),
+    ("SSLV3_ALERT_HANDSHAKE_FAILURE", "sslv3 alert handshake failure", "refused this client's certificate"),
+    ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed: unable to get local issuer certificate", "not signed by the CA"),
+    ("WRONG_VERSION_NUMBER", "wrong version number", "answered in plain HTTP"),
+    ("SOME_NEW_REASON", "some new reason", "TLS failed (SSLError"),
+])
+def test_real_tls_alerts_still_speak_of_certificates(reason: str, text: str, expected: str) -> None:
+    inner = ssl.SSLError(1, "[SSL: %s] %s (_ssl.c:2580)" % (reason, text))
+    error = explain(requests_ssl(inner), "10.0.0.1:2376", OPTIONS)
+    assert isinstance(error, EngineTLSError) and expected in str(error)
