@@ -18,7 +18,7 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.options import DISCOVERY_OPTIONS
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.options import CONNECTION_OPTIONS
 
-ARGSPEC_KEYS = ("type", "default", "aliases", "no_log", "elements", "choices")
+ARGSPEC_KEYS = ("type", "default", "aliases", "no_log", "elements", "choices", "required", "options")
 
 CONNECTION_REQUIRED_TOGETHER: List[List[str]] = [["client_cert", "client_key"]]
 DISCOVERY_REQUIRED_TOGETHER: List[List[str]] = [["discovery_client_cert", "discovery_client_key"]]

@@ -114,33 +114,116 @@ def parse_ports(values: Optional[Sequence[Any]]) -> List[PortSpec]:
     return ports
 
 
-def parse_memory(value: Any) -> int:
-    """``64M``, ``1g``, ``512MiB``, ``1048576`` -> bytes (binary units, as docker run -m)."""
+SIZE_FORM = "a size such as 64M, 1G, 512MiB or a number of bytes"
+MAX_SIZE = 2 ** 63 - 1  # the Engine API's int64
+
+
+def parse_size(value: Any, option: str = "memory") -> int:
+    """``64M``, ``1g``, ``512MiB``, ``1048576`` -> bytes (binary units, as docker run -m); None and "" -> 0."""
     if value is None or value == "":
         return 0
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ContainerOptionError("%s: %r is not %s" % (option, value, SIZE_FORM))
+    if isinstance(value, (int, float)):
+        size = int(value)
+    else:
+        match = MEMORY.match(str(value))
+        if not match:
+            raise ContainerOptionError("%s: %r is not %s" % (option, value, SIZE_FORM))
+        size = int(float(match.group(1)) * MEMORY_UNITS[match.group(2).lower()])
+    if size < 0:
+        raise ContainerOptionError("%s: %r must not be negative" % (option, value))
+    if size > MAX_SIZE:
+        raise ContainerOptionError("%s: %r is larger than the Engine API allows (8 EiB)" % (option, value))
+    return size
+
+
+def parse_memory(value: Any) -> int:
+    """``memory`` in bytes (see ``parse_size``)."""
+    return parse_size(value, "memory")
+
+
+def parse_number(value: Any, option: str, minimum: Optional[float] = None, form: str = "a number") -> float:
+    """A finite number (not a boolean); inf, nan and values below ``minimum`` are errors naming the option."""
     if isinstance(value, bool):
-        raise ContainerOptionError("memory: %r is not a size; expected e.g. 64M, 1G or a number of bytes" % (value,))
-    if isinstance(value, int):
-        if value < 0:
-            raise ContainerOptionError("memory: %r must not be negative" % (value,))
-        return value
-    match = MEMORY.match(str(value))
-    if not match:
-        raise ContainerOptionError("memory: %r is not a size; expected e.g. 64M, 1G, 512MiB or a number of bytes" % (value,))
-    return int(float(match.group(1)) * MEMORY_UNITS[match.group(2).lower()])
+        raise ContainerOptionError("%s: %r is not %s" % (option, value, form))
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ContainerOptionError("%s: %r is not %s" % (option, value, form)) from None
+    if math.isnan(number) or math.isinf(number):
+        raise ContainerOptionError("%s: %r is not %s (it must be finite)" % (option, value, form))
+    if minimum is not None and number < minimum:
+        raise ContainerOptionError("%s: %r must be %g or more" % (option, value, minimum))
+    return number
+
+
+def parse_int(value: Any, option: str, minimum: Optional[int] = None, maximum: Optional[int] = None) -> int:
+    """A whole number (``"5"`` is fine, ``5.5`` and booleans are not) within the given bounds."""
+    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
+        raise ContainerOptionError("%s: %r is not a whole number" % (option, value))
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ContainerOptionError("%s: %r is not a whole number" % (option, value)) from None
+    if minimum is not None and number < minimum:
+        raise ContainerOptionError("%s: %r must be %d or more" % (option, value, minimum))
+    if maximum is not None and number > maximum:
+        raise ContainerOptionError("%s: %r must be %d or less" % (option, value, maximum))
+    return number
 
 
 def parse_cpus(value: Any) -> float:
-    """CPUs as a number >= 0 (0.5 is half a CPU)."""
+    """CPUs as a finite number >= 0 (0.5 is half a CPU); None -> 0."""
     if value is None:
         return 0
-    try:
-        cpus = float(value)
-    except (TypeError, ValueError):
-        raise ContainerOptionError("cpus: %r is not a number of CPUs such as 1 or 0.5" % (value,)) from None
-    if cpus < 0 or math.isnan(cpus):
-        raise ContainerOptionError("cpus: %r must be 0 or more" % (value,))
+    cpus = parse_number(value, "cpus", 0, "a number of CPUs such as 1 or 0.5")
+    if cpus * 1e9 >= 2 ** 63:
+        raise ContainerOptionError("cpus: %r is more than the Engine API can express" % (value,))
     return int(cpus) if cpus.is_integer() else cpus
+
+
+def parse_text(value: Any, option: str) -> str:
+    """A plain string option (numbers are turned into text; lists, dicts and booleans are errors)."""
+    if isinstance(value, (bool, list, tuple, dict)) or value is None:
+        raise ContainerOptionError("%s must be a string, got %r" % (option, value))
+    return str(value)
+
+
+def parse_flag(value: Any, option: str) -> bool:
+    """A boolean option (Ansible's argument spec converts yes/no; direct callers must pass a bool)."""
+    if not isinstance(value, bool):
+        raise ContainerOptionError("%s must be true or false, got %r" % (option, value))
+    return value
+
+
+def parse_text_list(value: Any, option: str) -> List[str]:
+    """A list of non-empty strings (a comma-separated string is split, as Ansible does for list options)."""
+    if isinstance(value, str):
+        value = [item.strip() for item in value.split(",") if item.strip()]
+    if not isinstance(value, (list, tuple)):
+        raise ContainerOptionError("%s must be a list of strings, got %r" % (option, value))
+    items = []
+    for item in value:
+        if isinstance(item, (bool, list, tuple, dict)) or item is None or str(item).strip() == "":
+            raise ContainerOptionError("%s: every entry must be a non-empty string, got %r" % (option, item))
+        items.append(str(item).strip())
+    return items
+
+
+def parse_text_dict(value: Any, option: str) -> Dict[str, str]:
+    """A dict of strings: numbers become text; booleans, lists, dicts and nulls are errors (quote them)."""
+    if not isinstance(value, Mapping):
+        raise ContainerOptionError("%s must be a dict, got %s" % (option, type(value).__name__))
+    result = {}
+    for key, item in value.items():
+        if isinstance(item, bool):
+            raise ContainerOptionError("%s: the value of %s is the boolean %s; quote it ('%s')"
+                                       % (option, key, item, "true" if item else "false"))
+        if isinstance(item, (dict, list, tuple)) or item is None:
+            raise ContainerOptionError("%s: the value of %s must be a string, got %r" % (option, key, item))
+        result[str(key)] = str(item)
+    return result
 
 
 def _env_value(key: str, value: Any) -> str:
@@ -247,14 +330,25 @@ def parse_links(values: Optional[Sequence[Any]]) -> List[str]:
     return links
 
 
-def restart_policy(name: Optional[str], retries: Optional[int]) -> Optional[Dict[str, Any]]:
-    """HostConfig.RestartPolicy from ``restart_policy`` and ``restart_retries``."""
-    if name is None:
-        if retries is not None:
-            raise ContainerOptionError("restart_retries needs restart_policy=on-failure")
-        return None
+def parse_restart_policy(name: Any) -> str:
+    """``restart_policy``: one of RESTART_POLICIES (``no`` is sent to the engine as an empty name)."""
     if name not in RESTART_POLICIES:
-        raise ContainerOptionError("restart_policy must be one of %s, got %r" % (", ".join(RESTART_POLICIES), name))
-    if retries is not None and name != "on-failure":
-        raise ContainerOptionError("restart_retries only applies to restart_policy=on-failure")
-    return {"Name": "" if name == "no" else name, "MaximumRetryCount": int(retries or 0)}
+        raise ContainerOptionError("restart_policy must be one of %s, got %r (quote 'no' in YAML)" % (", ".join(RESTART_POLICIES), name))
+    return str(name)
+
+
+def parse_restart_retries(retries: Any, policy: Optional[str]) -> int:
+    """``restart_retries``: how often on-failure restarts; only with that policy."""
+    if policy is None:
+        raise ContainerOptionError("restart_retries needs restart_policy=on-failure")
+    if policy != "on-failure":
+        raise ContainerOptionError("restart_retries only applies to restart_policy=on-failure, not %s" % policy)
+    return parse_int(retries, "restart_retries", 0)
+
+
+def image_reference(image: str) -> str:
+    """``busybox`` -> ``busybox:latest``; tags and digests are kept (the form the image is compared in)."""
+    if "@" in image:
+        return image
+    last = image.rsplit("/", 1)[-1]
+    return image if ":" in last else image + ":latest"

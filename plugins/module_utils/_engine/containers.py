@@ -79,14 +79,47 @@ def ensure_image(client: Any, image: str, pull: str = "missing", auth: Optional[
     return False
 
 
+def _later_endpoints(config: Dict[str, Any]) -> Dict[str, Any]:
+    """Take the networks other than ``HostConfig.NetworkMode``'s out of the body (engines before API 1.44
+    accept one endpoint at create); they are joined right after create."""
+    endpoints = dict((config.get("NetworkingConfig") or {}).get("EndpointsConfig") or {})
+    mode = (config.get("HostConfig") or {}).get("NetworkMode")
+    later = {name: endpoint for name, endpoint in endpoints.items() if name != mode}
+    if later:
+        config["NetworkingConfig"] = {"EndpointsConfig": {mode: endpoints[mode]} if mode in endpoints else {}}
+    return later
+
+
+def _join(client: Any, container: str, network: str, endpoint: Mapping[str, Any]) -> None:
+    ipam = endpoint.get("IPAMConfig") or {}
+    links = [tuple(link.split(":", 1)) for link in endpoint.get("Links") or []]
+    client.connect_container_to_network(container, network, ipv4_address=ipam.get("IPv4Address"),
+                                        ipv6_address=ipam.get("IPv6Address"), aliases=endpoint.get("Aliases"),
+                                        links=links or None)
+
+
 def create_container(client: Any, name: str, config: Mapping[str, Any], pull: str = "missing",
                      auth: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
-    """Create a container from an Engine API create body (``Image``, ``Cmd``, ``HostConfig`` ...); return its inspect."""
+    """Create a container from an Engine API create body (``Image``, ``Cmd``, ``HostConfig`` ...); return its inspect.
+
+    Every network of ``NetworkingConfig.EndpointsConfig`` is joined before this returns (so before
+    start); when joining one fails, the container is removed and the error names the network.
+    """
     ensure_image(client, config["Image"], pull, auth)
+    body = dict(config)
+    later = _later_endpoints(body)
     try:
-        created = client.create_container_from_config(dict(config), name)
+        created = client.create_container_from_config(body, name)
     except Exception as exc:
         raise explain(exc, client_addr(client)) from None
+    for network, endpoint in later.items():
+        try:
+            _join(client, created["Id"], network, endpoint)
+        except Exception as exc:
+            remove_container(client, created["Id"], force=True)
+            error = explain(exc, client_addr(client))
+            error.args = ("Joining network %s failed, so the container %s was removed again: %s" % (network, name, error),)
+            raise error from None
     return inspect_container(client, created["Id"]) or {"Id": created["Id"]}
 
 

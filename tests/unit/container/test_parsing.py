@@ -16,7 +16,8 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing 
     parse_memory,
     parse_ports,
     parse_volumes,
-    restart_policy,
+    parse_restart_policy,
+    parse_restart_retries,
 )
 
 
@@ -135,12 +136,11 @@ def test_links():
 
 
 def test_restart_policy():
-    assert restart_policy(None, None) is None
-    assert restart_policy("no", None) == {"Name": "", "MaximumRetryCount": 0}
-    assert restart_policy("on-failure", 3) == {"Name": "on-failure", "MaximumRetryCount": 3}
+    assert parse_restart_policy("no") == "no"
+    assert parse_restart_retries(3, "on-failure") == 3
     with pytest.raises(ContainerOptionError, match="only applies"):
-        restart_policy("always", 3)
+        parse_restart_retries(3, "always")
     with pytest.raises(ContainerOptionError, match="needs"):
-        restart_policy(None, 3)
+        parse_restart_retries(3, None)
     with pytest.raises(ContainerOptionError, match="must be one of"):
-        restart_policy("sometimes", None)
+        parse_restart_policy("sometimes")
