@@ -14,6 +14,8 @@ description:
     stopped), reserved and total CPUs and memory, labels, server version - plus the strategy and filters.
   - The C(nodes) entries are the node snapshots the scheduler works on, so they can be fed to the placement filters.
   - An engine that cannot be read within O(timeout) is listed as Unhealthy with its error; the others are still read.
+  - When no engine answers, the module still succeeds (the cluster was read); it warns, and RV(msg) says that nothing can
+    be placed and gives the first errors.
 extends_documentation_fragment:
   - dockyard.swarm.connection
   - dockyard.swarm.discovery
@@ -65,6 +67,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+msg:
+  description:
+    - The engines' health in one line - all healthy, how many are (with the first errors), or that none answered and
+      why.
+  returned: success
+  type: str
+  sample: "None of the 3 engines of nodes://10.231.1.2:2376,... answered; nothing can be placed on this cluster now. First errors: ..."
 discovery:
   description: Where the engines were listed from.
   returned: success

@@ -5,12 +5,14 @@
 ``nodes`` keeps the SPEC section 3 node dicts (what the scheduler reads), each with the
 ``docker info`` facts added: status, error, container counts, reserved/total CPUs and memory
 (totals include overcommit, as classic's did). ``system_status`` renders the classic layout.
+``msg`` sums up health in one line; when no engine answered, it and a warning say why (the
+first errors), since the module still succeeds: reading a cluster that is down is not a failure.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster import read_nodes, resolve_cluster
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.desired import settings_from
@@ -19,6 +21,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import D
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.resources import overcommit_ratio, size, with_overcommit
 
 BRANCH = "  \u2514 "
+FIRST_ERRORS = 3
 
 
 def counts(node: Mapping[str, Any]) -> Dict[str, int]:
@@ -67,6 +70,27 @@ def status_lines(strategy: str, filters: Sequence[str], nodes: Sequence[Mapping[
     return lines
 
 
+def _failure(node: Mapping[str, Any]) -> str:
+    error = str(node.get("error") or "unhealthy")
+    return error if str(node.get("addr")) in error else "%s: %s" % (node.get("addr"), error)
+
+
+def health_summary(nodes: Sequence[Mapping[str, Any]], source: str) -> Tuple[str, Optional[str]]:
+    """(``msg``, warning or None): how many engines answered, and the first errors when some did not."""
+    failed = [node for node in nodes if node.get("status") != "Healthy"]
+    total = len(nodes)
+    if not failed:
+        return ("The engine of %s is healthy." % source if total == 1 else
+                "All %d engines of %s are healthy." % (total, source)), None
+    shown = "; ".join(_failure(node) for node in failed[:FIRST_ERRORS])
+    more = " (and %d more)" % (len(failed) - FIRST_ERRORS) if len(failed) > FIRST_ERRORS else ""
+    if len(failed) < total:
+        return "%d of %d engines of %s are healthy; unhealthy: %s%s" % (total - len(failed), total, source, shown, more), None
+    which = "The engine of %s did not answer" % source if total == 1 else "None of the %d engines of %s answered" % (total, source)
+    msg = "%s; nothing can be placed on this cluster now. First errors: %s%s" % (which, shown, more)
+    return msg, msg
+
+
 def cluster_info(nodes: Sequence[Mapping[str, Any]], strategy: str, filters: Optional[Sequence[str]],
                  overcommit: float, source: str) -> Dict[str, Any]:
     """The swarm_info result (without ``changed``)."""
@@ -80,7 +104,7 @@ def cluster_info(nodes: Sequence[Mapping[str, Any]], strategy: str, filters: Opt
     for key in ("total", "running", "paused", "stopped"):
         totals["containers" if key == "total" else key] = sum(node["container_counts"][key] for node in infos)
     return {"discovery": source, "strategy": strategy, "filters": chain, "overcommit": overcommit, "nodes": infos,
-            "totals": totals, "system_status": status_lines(strategy, chain, infos)}
+            "totals": totals, "system_status": status_lines(strategy, chain, infos), "msg": health_summary(infos, source)[0]}
 
 
 def run_swarm_info(module: Any) -> None:
@@ -92,5 +116,8 @@ def run_swarm_info(module: Any) -> None:
         nodes = read_nodes(cluster)
     except USER_ERRORS as exc:
         module.fail_json(msg=str(exc))
+    warning = health_summary(nodes, cluster.source)[1]
+    if warning:
+        module.warn(warning)
     module.exit_json(changed=False, **cluster_info(nodes, settings.strategy, settings.filters, settings.overcommit,
                                                    cluster.source))
