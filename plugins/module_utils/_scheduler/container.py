@@ -83,28 +83,22 @@ class Container:
             self.labels = dict(labels)
         else:
             self.labels = _labels(labels, node, what)
-        cpus = get("cpus")
-        if not cpus:
-            if isinstance(cpus, bool) or (cpus is not None and cpus.__class__ not in _NUMBERS):
-                millicpus(cpus, _legacy(node, self, "cpus"))  # raises the message of the CPU sum
-            self.cpus_m = 0
-        elif cpus.__class__ is int and cpus > 0:
-            self.cpus_m = cpus * 1000
-        else:
-            self.cpus_m = millicpus(cpus, _legacy(node, self, "cpus"))
-        memory = get("memory")
-        if memory.__class__ is int and memory >= 0:
-            self.memory = memory
-        else:
-            self.memory = whole_number(memory, _legacy(node, self, "memory"))
-        lists = [get(field) for field in _LIST_FIELDS]
-        for field, value in zip(_LIST_FIELDS, lists):
-            if value is not None and value.__class__ is not list and (isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple))):
-                _field_error(node, what, field, "a list", value)
-        ports, exposed, volumes_from, links = lists
-        self.ports = tuple(port_binding(p, "node %r %s port" % (node, what)) for p in ports) if ports else ()
-        self.exposed_ports = tuple(exposed_key(p, "node %r %s exposed port" % (node, what))
-                                   for p in exposed) if exposed else ()
+        try:
+            self.cpus_m = _cpus_m(get("cpus"), node, self)
+            memory = get("memory")
+            self.memory = memory if memory.__class__ is int and memory >= 0 else whole_number(
+                memory, _legacy(node, self, "memory"))
+            lists = [get(field) for field in _LIST_FIELDS]
+            for field, value in zip(_LIST_FIELDS, lists):
+                if value is not None and value.__class__ is not list and (
+                        isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple))):
+                    _field_error(node, what, field, "a list", value)
+            ports, exposed, volumes_from, links = lists
+            self.ports = tuple(port_binding(p, "node %r %s port" % (node, what)) for p in ports) if ports else ()
+            self.exposed_ports = tuple(exposed_key(p, "node %r %s exposed port" % (node, what))
+                                       for p in exposed) if exposed else ()
+        except SchedulingError as exc:
+            raise _error(str(exc))
         self.volumes_from = _strings(volumes_from, node, what, "volumes_from")
         self.links = _strings(links, node, what, "links")
         return self
@@ -161,6 +155,14 @@ class Container:
 
     def __repr__(self) -> str:
         return "Container(%r, %r)" % (self.name, self.id[:12])
+
+
+def _cpus_m(cpus: Any, node: str, container: "Container") -> int:
+    if cpus.__class__ is int and cpus > 0:
+        return cpus * 1000
+    if not cpus and (cpus is None or (cpus.__class__ in _NUMBERS)):
+        return 0
+    return millicpus(cpus, _legacy(node, container, "cpus"))
 
 
 def _labels(labels: Any, node: str, what: str) -> Dict[str, str]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import sys
+import time
 
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import (
-    ExpressionError, SchedulingError, parse_expression)
+    ExpressionError, SchedulingError, parse_expression, schedule)
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import regex
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.regex import compile_matcher
 
 
 @pytest.mark.parametrize("raw, key, op, value, soft", [
@@ -148,3 +152,47 @@ def test_literal_and_prefix_shapes():
     assert parse_expression("key==web*").prefix == "web"
     assert parse_expression("key==w.b*").prefix is None
     assert parse_expression("key==/web/").literal is None
+
+
+def test_regex_runs_in_linear_time():
+    # (a+)+$ makes a backtracking engine (Python's re) take exponential time on "aaa...ax".
+    name = "a" * 40 + "x"
+    started = time.perf_counter()
+    assert not parse_expression("node==/(a+)+$/").accepts_one(name)
+    assert schedule({"constraints": ["zone==/(a+)+$/"]}, [{"id": "n", "labels": {"zone": name}}, {"id": "m",
+                    "labels": {"zone": "aaa"}}]) == ["m"]
+    assert time.perf_counter() - started < 0.1
+
+
+@pytest.mark.parametrize("value, candidate, expected", [
+    ("/a(?i)b/", "aB", True),           # flags anywhere, as Go's RE2 (Python's re refuses this)
+    ("/a(?i)b/", "AB", False),
+    ("^(?i)web$", "WEB", True),         # glob: ^ + value + $, flags after the anchor
+    ("/ext$/", "ext\n", False),         # $ is the end of the text (Python's re also matches before a final \n)
+    ("/^ext/", "my ext", False),
+    ("/\\d+/", "node-\u0663", False),   # \d is ASCII digits only, as in Go
+    ("/\\d+/", "node-3", True),
+])
+def test_re2_syntax_and_semantics(value, candidate, expected):
+    assert m(value, candidate) is expected
+
+
+def test_plain_regex_shapes_agree_with_re2():
+    patterns = ["ext", "^ext", "ext$", "^ext$", "e-x t"]
+    candidates = ["", "ext", "external", "myext", "my ext", "e-x t", "EXT"]
+    for pattern in patterns:
+        fast = parse_expression("key==/%s/" % pattern).match
+        reference = compile_matcher("(?:%s)" % pattern)  # a group: no shortcut, always RE2
+        for candidate in candidates:
+            assert fast(candidate) == reference(candidate), (pattern, candidate)
+
+
+def test_missing_re2_names_the_package(monkeypatch):
+    monkeypatch.setattr(regex, "_engine", None)
+    monkeypatch.setitem(sys.modules, "re2", None)  # import re2 -> ImportError
+    with pytest.raises(SchedulingError) as info:
+        parse_expression("zone==/^ext-(a|b)$/")
+    assert "google-re2" in str(info.value) and info.value.kind == "missing_dependency"
+    # values that need no regex keep working without it
+    assert parse_expression("zone==ext*").accepts_one("external")
+    assert parse_expression("zone==/^external$/").accepts_one("external")

@@ -5,8 +5,10 @@ from __future__ import annotations
 """The fast path (cheap checks first) must select exactly what classic chain order selects."""
 import random
 
+import pytest
+
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import (
-    DEFAULT_FILTERS, SchedulingError, schedule)
+    COST_CONTAINERS, DEFAULT_FILTERS, Check, Filter, SchedulingError, register_filter, schedule, unregister_filter)
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.model import Request, build_nodes
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.registry import get_filters
 
@@ -78,3 +80,71 @@ def test_fast_path_matches_classic_order():
 
 def test_default_filters_constant():
     assert [name for name, unused_filter in get_filters(None)] == list(DEFAULT_FILTERS)
+
+
+def classic_explanation(request, nodes):
+    """Reference: the chain replayed in classic order over every node (pass without soft rules)."""
+    req = Request(request)
+    remaining = build_nodes(nodes)
+    steps = []
+    culprit = removed = None
+    for name, flt in get_filters(None):
+        before = len(remaining)
+        for check in flt.checks(req, False):
+            kept = [n for n in remaining if check.keep(n)]
+            if not kept:
+                culprit, removed = check, remaining
+            remaining = kept
+            if not remaining:
+                break
+        steps.append((name, before, len(remaining)))
+        if not remaining:
+            break
+    return steps, culprit.text, [n.name for n in removed][:5]
+
+
+def test_explanation_from_records_matches_a_classic_replay():
+    rng = random.Random(77)
+    explained = 0
+    for unused in range(600):
+        nodes = random_cluster(rng)
+        request = random_request(rng)
+        try:
+            schedule(request, nodes)
+        except SchedulingError as exc:
+            if exc.kind not in ("filter_failed", "no_healthy_node"):
+                continue
+            steps, culprit, removed = classic_explanation(request, nodes)
+            assert [(s.filter, s.before, s.after) for s in exc.steps] == steps, request
+            assert (exc.expression, list(exc.removed_nodes)[:5]) == (culprit, removed), request
+            explained += 1
+    assert explained > 50
+
+
+class CountingFilter(Filter):
+    """A container-cost check that counts the nodes it is asked about."""
+
+    name = "counting"
+
+    def __init__(self):
+        self.asked = []
+
+    def checks(self, request, soft):
+        return [Check("counted", lambda n: self.asked.append(n.name) or True, COST_CONTAINERS)]
+
+
+def test_dropped_nodes_are_only_asked_again_when_placement_fails():
+    counting = CountingFilter()
+    register_filter("counting", counting)
+    try:
+        nodes = [node("n%d" % i, {"zone": "a" if i < 2 else "b"}) for i in range(6)]
+        assert len(schedule({"constraints": ["zone==a"]}, nodes, filters=["counting", "constraint"])) == 2
+        assert sorted(counting.asked) == ["n0", "n1"]   # the label check ran first; only survivors were asked
+        del counting.asked[:]
+        with pytest.raises(SchedulingError) as info:
+            schedule({"constraints": ["zone==c"]}, nodes, filters=["counting", "constraint"])
+        # classic order puts "counting" first: each dropped node is asked once, to attribute it
+        assert sorted(counting.asked) == ["n%d" % i for i in range(6)]
+        assert [(s.filter, s.before, s.after) for s in info.value.steps] == [("counting", 6, 6), ("constraint", 6, 0)]
+    finally:
+        unregister_filter("counting")

@@ -73,3 +73,20 @@ def test_failure_message_names_the_affinity():
     assert info.value.filter == "affinity"
     assert str(info.value).splitlines()[-1].startswith(
         "affinity container==nope (soft=false) removed the last 4 nodes: node-1 (no container 'nope')")
+
+
+# Ids are whatever the snapshot says: classic's own fixtures use ids like "container-n0-0-id",
+# and pending or synthetic containers need not have Docker's 64-hex ids.
+TEXT_ID = container("web-a", id="container-n0-0-id")
+TEXT_NODES = [node("n0", containers=[TEXT_ID]), node("n1", containers=[container("web-b", id="container-n1-0-id")])]
+
+
+@pytest.mark.parametrize("affinity, expected", [
+    ("container==container-n0-0-id", ["n0"]),    # full id
+    ("container==container-n0", ["n0"]),         # 12-character short id
+    ("container==container-n0*", ["n0"]),        # glob on the id
+    ("container==/^container-n1-/", ["n1"]),     # regex on the id
+    ("container!=container-n0-0-id", ["n1"]),
+])
+def test_ids_that_are_not_hexadecimal(affinity, expected):
+    assert sorted(names(TEXT_NODES, schedule({"affinities": [affinity]}, TEXT_NODES, filters=["affinity"]))) == expected
