@@ -5,8 +5,9 @@
 Names, aliases and environment variables are community.docker's, so `module_defaults`,
 AWX credentials and habits carry over. ``CONNECTION_OPTIONS`` feeds the modules' argument
 spec (``_argspec``) and the inventory plugin; ``connection_options`` resolves the values the
-same way everywhere: option (or alias), then environment variable, then default. The same
-settings apply to every engine of the cluster (one CA, like classic Swarm).
+same way everywhere: option (or alias), then environment variable (an empty one counts as
+unset, as for the docker CLI), then default. The same settings apply to every engine of the
+cluster (one CA, like classic Swarm). A ``docker_host`` of ``https://...`` switches TLS on.
 """
 
 from __future__ import annotations
@@ -87,13 +88,29 @@ def _check_file(path: Optional[str], name: str) -> Optional[str]:
     return path
 
 
+def _scheme_tls(docker_host: str, tls: bool, validate: bool) -> bool:
+    """``https://`` means TLS (verified only with validate_certs, as for tcp://); ``http://`` with TLS asked for is a contradiction."""
+    scheme = docker_host.partition("://")[0].lower() if "://" in docker_host else ""
+    if scheme == "https":
+        return True
+    if scheme == "http" and (tls or validate):
+        asked = [name for name, value in (("tls=true", tls), ("validate_certs=true", validate)) if value]
+        raise EngineConfigError(
+            "docker_host=%s is plain HTTP, but %s ask%s for TLS (as options, or as DOCKER_TLS/DOCKER_TLS_VERIFY). Use "
+            "https:// or tcp:// in docker_host for a TLS engine, or turn tls and validate_certs off for a plain one."
+            % (docker_host, " and ".join(asked), "" if len(asked) > 1 else "s"))
+    return tls
+
+
 def connection_options(params: Optional[Mapping[str, Any]] = None,
                        environ: Optional[Mapping[str, str]] = None) -> ConnectionOptions:
     """Resolve connection options from module/plugin params (aliases allowed) and the environment."""
     params = params or {}
     environ = os.environ if environ is None else environ
+    docker_host = str(_raw_value(params, environ, "docker_host"))
     tls = _as_bool(_raw_value(params, environ, "tls"))
     validate = _as_bool(_raw_value(params, environ, "validate_certs"))
+    tls = _scheme_tls(docker_host, tls, validate)
     files = {name: _raw_value(params, environ, name) for name in ("ca_path", "client_cert", "client_key")}
     if tls or validate:
         files = {name: _check_file(path, name) for name, path in files.items()}
@@ -104,7 +121,7 @@ def connection_options(params: Optional[Mapping[str, Any]] = None,
     except (TypeError, ValueError):
         raise EngineConfigError("timeout must be a number of seconds, got %r." % (_raw_value(params, environ, "timeout"),)) from None
     return ConnectionOptions(
-        docker_host=str(_raw_value(params, environ, "docker_host")),
+        docker_host=docker_host,
         tls=tls,
         validate_certs=validate,
         ca_path=files["ca_path"],

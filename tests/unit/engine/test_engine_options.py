@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineConfigError, connection_options
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineConfigError, connection_options, engine_url
 
 
 @pytest.fixture()
@@ -65,3 +65,30 @@ def test_cert_and_key_together(cert_path: Path) -> None:
 def test_bad_timeout() -> None:
     with pytest.raises(EngineConfigError, match="timeout must be a number"):
         connection_options({"timeout": "soon"}, {})
+
+
+def test_an_https_docker_host_means_tls() -> None:
+    options = connection_options({"docker_host": "https://10.0.0.1:2376"}, {})
+    assert options.tls is True and options.validate_certs is False and options.use_tls
+    assert engine_url(options.docker_host, options) == "https://10.0.0.1:2376"
+    verified = connection_options({}, {"DOCKER_HOST": "HTTPS://10.0.0.1:2376", "DOCKER_TLS_VERIFY": "1"})
+    assert verified.tls and verified.validate_certs
+    plain = connection_options({"docker_host": "http://10.0.0.1:2375"}, {})
+    assert not plain.use_tls and engine_url(plain.docker_host, plain) == "http://10.0.0.1:2375"
+
+
+@pytest.mark.parametrize("params, environ, named", [
+    ({"docker_host": "http://10.0.0.1:2375", "tls": True}, {}, "tls=true asks for TLS"),
+    ({"docker_host": "http://10.0.0.1:2375", "tls_verify": True}, {}, "validate_certs=true asks for TLS"),
+    ({}, {"DOCKER_HOST": "http://10.0.0.1:2375", "DOCKER_TLS": "1", "DOCKER_TLS_VERIFY": "1"},
+     "tls=true and validate_certs=true ask for TLS"),
+])
+def test_an_http_docker_host_with_tls_is_an_error_naming_both(params: dict, environ: dict, named: str) -> None:
+    with pytest.raises(EngineConfigError, match=r"docker_host=http://10.0.0.1:2375 is plain HTTP, but %s" % named):
+        connection_options(params, environ)
+
+
+def test_empty_environment_values_are_unset() -> None:
+    options = connection_options({}, {"DOCKER_TLS_VERIFY": "", "DOCKER_TLS": "", "DOCKER_HOST": "", "DOCKER_TIMEOUT": "",
+                                      "DOCKER_API_VERSION": "", "DOCKER_CERT_PATH": ""})
+    assert options == connection_options({}, {})
