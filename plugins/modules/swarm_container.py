@@ -67,6 +67,12 @@ options:
       - Values must be strings; quote V(yes)/V(no)/V(true) so YAML does not turn them into booleans.
       - The container may have more variables (the image's own); only the given ones are compared.
     type: raw
+  env_file:
+    description:
+      - A file of C(KEY=value) lines (C(#) comments and blank lines skipped) on the machine the module runs on, as
+        C(docker run --env-file) reads it. A variable also in O(env) takes its value from O(env).
+      - Compared together with O(env).
+    type: path
   labels:
     description:
       - Container labels. The container may have more (the image's own); only the given ones are compared.
@@ -82,6 +88,15 @@ options:
     type: list
     elements: str
     aliases: [published_ports]
+  exposed_ports:
+    description:
+      - Ports the container exposes without publishing them, as C(port[/protocol]) or a range, for example V(80),
+        V(53/udp), V(8000-8010). Published O(ports) are exposed anyway.
+      - With O(network_mode=host) they count as ports the container binds on its engine (the port filter).
+      - The container may expose more (the image's own); only the given ones are compared.
+    type: list
+    elements: str
+    aliases: [exposed, expose]
   volumes:
     description:
       - Volumes as C(/host/path:/path[:mode]), C(name:/path[:mode]) or C(/path) (an anonymous volume).
@@ -100,9 +115,48 @@ options:
     elements: str
   network_mode:
     description:
-      - The network mode, V(bridge) (the default), V(host), V(none), V(container:<name>) (placed beside that container)
-        or the name of a network that exists on the engines.
+      - The network mode, V(bridge) (the default, or the first of O(networks) when they are given), V(host), V(none),
+        V(container:<name>) (placed beside that container) or the name of a network that exists on the engines.
     type: str
+  networks:
+    description:
+      - Networks the container joins on the engine it is placed on; they must exist there (engine-local networks,
+        see C(docker network create), or overlay networks of the engines' own key-value store).
+      - Each entry is a dict with V(name) and optionally V(aliases), V(ipv4_address), V(ipv6_address), V(links). The
+        first network (or the one O(network_mode) names) is given at create, the others are joined right after
+        create, before the container starts; when joining one fails, the container is removed again.
+      - Without O(network_mode), the first network is the network mode (as C(docker run --network) and
+        docker_container's default C(networks_cli_compatible=true)), so the container is not on the default bridge.
+      - Not allowed with O(network_mode) V(host), V(none) or V(container:<name>).
+      - Compared as docker_container does - every given network must be joined, with at least the given aliases and
+        links and with the given addresses. Networks the container is on besides these are not compared.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - The network's name.
+        type: str
+        required: true
+      aliases:
+        description:
+          - Names other containers on this network reach this one by.
+        type: list
+        elements: str
+      ipv4_address:
+        description:
+          - The container's IPv4 address on this network.
+        type: str
+      ipv6_address:
+        description:
+          - The container's IPv6 address on this network.
+        type: str
+      links:
+        description:
+          - Links to containers on this network, as C(name) or C(name:alias). The dependency filter places the
+            container beside them.
+        type: list
+        elements: str
   restart_policy:
     description:
       - The restart policy. Quote V('no') in YAML.
@@ -122,6 +176,76 @@ options:
     description:
       - Memory limit (C(docker run -m)), such as V(64M), V(1G) or a number of bytes (binary units); also what the
         container reserves on its engine for scheduling.
+    type: str
+  memory_reservation:
+    description:
+      - Memory soft limit (C(docker run --memory-reservation)), in the form of O(memory). Not reserved for
+        scheduling (only O(memory) is).
+    type: str
+  memory_swap:
+    description:
+      - Total memory limit, memory plus swap (C(docker run --memory-swap)), in the form of O(memory), or V(unlimited)
+        (or V(-1)) for unlimited swap. Needs O(memory), and must be at least O(memory).
+    type: str
+  shm_size:
+    description:
+      - Size of C(/dev/shm), in the form of O(memory) (the engine's default is 64M).
+    type: str
+  hostname:
+    description:
+      - The container's host name.
+    type: str
+  domainname:
+    description:
+      - The container's domain name.
+    type: str
+  user:
+    description:
+      - The user (and group) the command runs as - V(user), V(user:group), V(uid), V(uid:gid).
+    type: str
+  working_dir:
+    description:
+      - The working directory of the command, an absolute path.
+    type: str
+  healthcheck:
+    description:
+      - The health check (the C(HEALTHCHECK) of a Dockerfile). Durations are strings such as V(30s), V(1m30s),
+        V(500ms) (units V(us), V(ms), V(s), V(m), V(h)).
+      - As in docker_container, leaving out O(healthcheck.test) disables the check (unless
+        O(healthcheck.test_cli_compatible=true)), and so does a O(healthcheck.test) of V([NONE]).
+      - Compared by the given keys (the image may set the others).
+    type: dict
+    suboptions:
+      test:
+        description:
+          - The command - a string (run by the shell, C(CMD-SHELL)) or a list whose first item is V(NONE), V(CMD) or
+            V(CMD-SHELL).
+        type: raw
+      test_cli_compatible:
+        description:
+          - With V(true), leaving out O(healthcheck.test) keeps the image's test and only changes the given settings
+            (the Docker CLI's behaviour).
+        type: bool
+        default: false
+      interval:
+        description:
+          - Time between two checks (the engine's default is V(30s)).
+        type: str
+      timeout:
+        description:
+          - Time one check may take (the engine's default is V(30s)).
+        type: str
+      retries:
+        description:
+          - Consecutive failures that make the container unhealthy (the engine's default is V(3)).
+        type: int
+      start_period:
+        description:
+          - Time the container has to start before failures count (the engine's default is V(0s)).
+        type: str
+  stop_signal:
+    description:
+      - The signal that stops the container (C(docker run --stop-signal)), for example V(SIGINT).
     type: str
   state:
     description:
@@ -192,9 +316,147 @@ options:
     type: int
   stop_timeout:
     description:
-      - Seconds to wait for a container to stop before it is killed (when stopping, recreating or moving it).
+      - Seconds to wait for the container to stop before it is killed. A created container gets it as its
+        C(StopTimeout) configuration, and it is the wait when this module stops, recreates or moves a container.
+      - Without it, the engine decides (the container's own C(StopTimeout), else 10 seconds), as C(docker stop) does.
     type: int
-    default: 10
+  tty:
+    description:
+      - Allocate a pseudo-TTY (C(docker run -t)).
+    type: bool
+  interactive:
+    description:
+      - Keep the container's standard input open (C(docker run -i)).
+    type: bool
+  init:
+    description:
+      - Run an init process in the container that forwards signals and reaps processes (C(docker run --init)).
+    type: bool
+  privileged:
+    description:
+      - Give the container extended privileges (C(docker run --privileged)).
+    type: bool
+  read_only:
+    description:
+      - Mount the container's root file system read-only.
+    type: bool
+  auto_remove:
+    description:
+      - The engine removes the container when its process exits (C(docker run --rm)). The next run then creates it
+        again.
+    type: bool
+  capabilities:
+    description:
+      - Capabilities to add (C(docker run --cap-add)), such as V(NET_ADMIN) or V(ALL); V(CAP_NET_ADMIN) is the same.
+      - The container may have more; only the given ones are compared (also for O(cap_drop)).
+    type: list
+    elements: str
+  cap_drop:
+    description:
+      - Capabilities to drop (C(docker run --cap-drop)).
+    type: list
+    elements: str
+  devices:
+    description:
+      - Host devices for the container, as C(/path/on/host[:/path/in/container[:permissions]]), for example V(/dev/fuse)
+        or V(/dev/sda:/dev/xvda:rwm) (permissions from V(r), V(w), V(m); V(rwm) by default). The device must exist on
+        the engine the container is placed on (use O(constraints) to choose such engines).
+    type: list
+    elements: str
+  ulimits:
+    description:
+      - Resource limits as C(name:soft[:hard]), for example V(nofile:1024:2048) or V(nproc:512) (hard = soft).
+    type: list
+    elements: str
+  tmpfs:
+    description:
+      - tmpfs mounts as C(/path[:options]), for example V(/run) or V(/run:rw,size=64m).
+    type: list
+    elements: str
+  sysctls:
+    description:
+      - Kernel parameters of the container, for example V(net.ipv4.ip_forward=1) as a dict entry. Values are strings
+        (numbers are turned into text).
+    type: dict
+  security_opts:
+    description:
+      - Security options (C(docker run --security-opt)), for example V(no-new-privileges) or V(apparmor=unconfined).
+    type: list
+    elements: str
+  dns_servers:
+    description:
+      - DNS servers of the container (C(docker run --dns)). Compared as a list, in order.
+    type: list
+    elements: str
+  dns_search_domains:
+    description:
+      - DNS search domains (C(docker run --dns-search)). Compared as a list, in order.
+    type: list
+    elements: str
+  dns_opts:
+    description:
+      - DNS resolver options (C(docker run --dns-option)), for example V(ndots:2).
+    type: list
+    elements: str
+  etc_hosts:
+    description:
+      - Host names and addresses to add to the container's C(/etc/hosts), as a dict of names and addresses;
+        the address V(host-gateway) stands for the engine's own address.
+    type: dict
+  groups:
+    description:
+      - Additional groups the command runs with (C(docker run --group-add)).
+    type: list
+    elements: str
+  log_driver:
+    description:
+      - The logging driver, for example V(json-file), V(local), V(syslog), V(journald) (the engine's default is
+        usually V(json-file)).
+    type: str
+  log_options:
+    description:
+      - Options of O(log_driver) as a dict, for example C(max-size) and C(max-file) of V(json-file); needs
+        O(log_driver). Values are strings.
+    type: dict
+    aliases: [log_opt]
+  pid_mode:
+    description:
+      - The PID namespace, for example V(host). V(container:<name>) is not supported (the scheduler would not place the
+        container beside that one).
+    type: str
+  ipc_mode:
+    description:
+      - The IPC namespace - V(private), V(shareable), V(host) or V(none). V(container:<name>) is not supported, as for
+        O(pid_mode).
+    type: str
+  userns_mode:
+    description:
+      - The user namespace mode, for example V(host).
+    type: str
+  uts:
+    description:
+      - The UTS namespace mode, for example V(host).
+    type: str
+  runtime:
+    description:
+      - The runtime the engine runs the container with, for example V(runc).
+    type: str
+  cgroup_parent:
+    description:
+      - The parent cgroup of the container.
+    type: str
+  pids_limit:
+    description:
+      - The most processes the container may run; V(0) or V(-1) means unlimited.
+    type: int
+  cpu_shares:
+    description:
+      - Relative CPU weight (C(docker run --cpu-shares)). Not reserved for scheduling (only O(cpus) is).
+    type: int
+  oom_score_adj:
+    description:
+      - The container's OOM score adjustment, from V(-1000) to V(1000).
+    type: int
   lock_timeout:
     description:
       - Seconds to wait for the placement lock held by another run.
@@ -202,9 +464,13 @@ options:
     type: float
     default: 120
 notes:
-  - Configuration is compared the way community.docker's M(community.docker.docker_container) does - options not
-    given are not compared, O(command) and O(entrypoint) strictly, O(env), O(labels) and O(volumes) allow more entries
-    on the container, the image by id and name - and any difference means recreate.
+  - Configuration is compared the way community.docker's M(community.docker.docker_container) does with its default
+    O(community.docker.docker_container#module:comparisons) - options not given are not compared; single values and
+    ordered lists (O(command), O(entrypoint), O(dns_servers), ...) strictly; O(env), O(labels), O(volumes) and the
+    other unordered lists and dicts (O(capabilities), O(ulimits), O(sysctls), O(etc_hosts), O(healthcheck), ...) allow
+    more entries on the container; O(networks) by names, aliases and addresses; the image by id and name. Any
+    difference means recreate (there is no in-place C(docker update)). The list of supported and unsupported
+    docker_container options is in the collection's C(docs/modules.md).
   - Unlike M(community.docker.docker_container), what the scheduler reserves (O(cpus), O(memory), O(ports), O(links),
     O(volumes_from), O(network_mode)) is always compared, strictly, and so are the expression and reservation
     labels this module writes; a container made by another tool is therefore recreated once to carry them.
@@ -283,6 +549,44 @@ EXAMPLES = r"""
           - zone==internal
           - node!=node-3
         restart_policy: unless-stopped
+
+- name: A web server on the engine's backend network, with the usual docker run settings
+  dockyard.swarm.swarm_container:
+    name: web
+    image: nginx:1.27
+    hostname: web
+    user: "101:101"
+    working_dir: /usr/share/nginx/html
+    networks:
+      - name: backend
+        aliases: [www]
+    healthcheck:
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost/"]
+      interval: 30s
+      timeout: 5s
+      retries: 3
+      start_period: 10s
+    ulimits:
+      - nofile:1024:2048
+    capabilities: [NET_BIND_SERVICE]
+    cap_drop: [ALL]
+    read_only: true
+    tmpfs:
+      - /var/cache/nginx:rw,size=64m
+      - /run
+    etc_hosts:
+      db: 10.0.0.2
+    log_driver: json-file
+    log_options:
+      max-size: 10m
+      max-file: "3"
+    stop_signal: SIGQUIT
+    stop_timeout: 20
+    memory: 128M
+    memory_reservation: 64M
+    constraints:
+      - zone==external
+    discovery: consul://127.0.0.1:8500/swarm
 
 - name: Which engine would it be? (changes nothing)
   dockyard.swarm.swarm_container:

@@ -18,6 +18,24 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing 
     parse_volumes,
     parse_restart_policy,
     parse_restart_retries,
+    parse_int,
+    parse_number,
+    parse_size,
+    parse_text_dict,
+    parse_text_list,
+)
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing_runtime import (
+    parse_absolute_path,
+    parse_capabilities,
+    parse_devices,
+    parse_duration,
+    parse_etc_hosts,
+    parse_healthcheck,
+    parse_namespace_mode,
+    parse_networks,
+    parse_tmpfs,
+    parse_ulimits,
+    read_env_file,
 )
 
 
@@ -144,3 +162,112 @@ def test_restart_policy():
         parse_restart_retries(3, None)
     with pytest.raises(ContainerOptionError, match="must be one of"):
         parse_restart_policy("sometimes")
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), -0.5, "inf", "nan", True, "many"])
+def test_cpus_must_be_a_finite_number_of_cpus(value):
+    with pytest.raises(ContainerOptionError, match=r"^cpus: "):
+        parse_cpus(value)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), "1e400", 1.5, 2 ** 63, "9000P"])
+def test_sizes_are_checked(value):
+    with pytest.raises(ContainerOptionError, match=r"^shm_size: "):
+        parse_size(value, "shm_size")
+
+
+def test_numbers_and_texts():
+    assert parse_int("5", "retries", 0) == 5
+    assert parse_number("0.5", "x") == 0.5
+    for bad in (True, 1.5, "x", None):
+        with pytest.raises(ContainerOptionError, match="stop_timeout"):
+            parse_int(bad, "stop_timeout", 0)
+    with pytest.raises(ContainerOptionError, match="must be 0 or more"):
+        parse_int(-1, "stop_timeout", 0)
+    with pytest.raises(ContainerOptionError, match="finite"):
+        parse_number(float("inf"), "lock_timeout", 0)
+    assert parse_text_list("a, b", "groups") == ["a", "b"]
+    assert parse_text_dict({"a": 1}, "sysctls") == {"a": "1"}
+    with pytest.raises(ContainerOptionError, match="quote it"):
+        parse_text_dict({"compress": True}, "log_options")
+
+
+@pytest.mark.parametrize("text, nanoseconds", [("30s", 30 * 10 ** 9), ("1m30s", 90 * 10 ** 9), ("500ms", 5 * 10 ** 8),
+                                               ("1h", 3600 * 10 ** 9), ("1.5s", 15 * 10 ** 8), ("10us", 10000)])
+def test_durations(text, nanoseconds):
+    assert parse_duration(text, "healthcheck.interval") == nanoseconds
+
+
+@pytest.mark.parametrize("value", ["30", "s", "30 s", "1x", 30, "", "1m 30s"])
+def test_bad_durations(value):
+    with pytest.raises(ContainerOptionError, match=r"healthcheck.interval: .* duration such as 30s"):
+        parse_duration(value, "healthcheck.interval")
+
+
+def test_healthcheck():
+    assert parse_healthcheck({"test": "curl -f localhost", "interval": "30s", "retries": 3}) == {
+        "test": ["CMD-SHELL", "curl -f localhost"], "interval": 30 * 10 ** 9, "retries": 3}
+    assert parse_healthcheck({"test": ["NONE"]}) == {"test": ["NONE"]}
+    assert parse_healthcheck({}) == {"test": ["NONE"]}
+    assert parse_healthcheck({"interval": "30s"}) == {"test": ["NONE"]}  # docker_container: no test disables
+    assert parse_healthcheck({"interval": "30s", "test_cli_compatible": True}) == {"interval": 30 * 10 ** 9}
+    assert parse_healthcheck({"test": "true", "interval": "0s", "retries": 0}) == {"test": ["CMD-SHELL", "true"]}
+    for bad, words in (({"test": ["RUN", "x"]}, "NONE, CMD or CMD-SHELL"), ({"test": "x", "interval": "100us"}, "1ms"),
+                       ({"test": "x", "every": "1s"}, "unknown key"), ({"test": "x", "retries": -1}, "retries")):
+        with pytest.raises(ContainerOptionError, match=words):
+            parse_healthcheck(bad)
+
+
+def test_ulimits_devices_tmpfs_hosts():
+    assert parse_ulimits(["nofile:1024:2048", "nproc:512", "memlock:-1:-1"]) == [
+        "memlock:-1:-1", "nofile:1024:2048", "nproc:512:512"]
+    for bad, words in ((["nofile"], "name:soft"), (["nofile:a"], "whole number"), (["nofile:10:5"], "above"),
+                       (["nproc:1", "nproc:2"], "twice")):
+        with pytest.raises(ContainerOptionError, match="ulimits.*" + words):
+            parse_ulimits(bad)
+    assert parse_devices(["/dev/fuse", "/dev/sda:/dev/xvda", "/dev/sdb:/dev/xvdb:r", "/dev/sdc:rw"]) == [
+        "/dev/fuse:/dev/fuse:rwm", "/dev/sda:/dev/xvda:rwm", "/dev/sdb:/dev/xvdb:r", "/dev/sdc:/dev/sdc:rw"]
+    for bad in ("dev/fuse", "/dev/a:/dev/b:rx", "/a:/b:r:x"):
+        with pytest.raises(ContainerOptionError, match="devices"):
+            parse_devices([bad])
+    assert parse_tmpfs(["/run", "/tmp:rw,size=64m"]) == {"/run": "", "/tmp": "rw,size=64m"}
+    with pytest.raises(ContainerOptionError, match="tmpfs.*absolute"):
+        parse_tmpfs(["run"])
+    assert parse_etc_hosts({"db": "10.0.0.2", "gw": "host-gateway"}) == ["db:10.0.0.2", "gw:host-gateway"]
+    with pytest.raises(ContainerOptionError, match="etc_hosts"):
+        parse_etc_hosts(["db:10.0.0.2"])
+
+
+def test_capabilities_namespaces_paths():
+    assert parse_capabilities(["net_admin", "CAP_SYS_TIME", "ALL", "NET_ADMIN"], "capabilities") == [
+        "CAP_NET_ADMIN", "CAP_SYS_TIME", "ALL"]
+    with pytest.raises(ContainerOptionError, match="cap_drop"):
+        parse_capabilities(["NET ADMIN"], "cap_drop")
+    assert parse_namespace_mode("host", "pid_mode") == "host"
+    with pytest.raises(ContainerOptionError, match="ipc_mode.*scheduler"):
+        parse_namespace_mode("container:db", "ipc_mode")
+    assert parse_absolute_path("/app/", "working_dir") == "/app"
+    with pytest.raises(ContainerOptionError, match="working_dir.*absolute"):
+        parse_absolute_path("app", "working_dir")
+
+
+def test_networks():
+    entries = parse_networks([{"name": "backend", "aliases": ["www", "web", "www"], "ipv4_address": None,
+                               "links": ["db"]}, {"name": "frontend"}], None)
+    assert entries == [{"name": "backend", "aliases": ["web", "www"], "links": ["db:db"]}, {"name": "frontend"}]
+    for value, mode, words in (([{"name": "a"}], "host", "network_mode host"), ([{"name": "a"}, {"name": "a"}], None, "twice"),
+                               ([{"aliases": ["x"]}], None, "with a name"), ([{"name": "host"}], None, "network mode"),
+                               ([{"name": "a", "mac": "x"}], None, "unknown key"), ({"name": "a"}, None, "list of dicts")):
+        with pytest.raises(ContainerOptionError, match="networks.*" + words):
+            parse_networks(value, mode)
+
+
+def test_env_file(tmp_path):
+    path = tmp_path / "app.env"
+    path.write_text("# settings\nA=1\n\nB=two=2\n  C = x\n")
+    assert read_env_file(str(path)) == {"A": "1", "B": "two=2", "C": " x"}
+    path.write_text("A=1\nJUSTAWORD\n")
+    with pytest.raises(ContainerOptionError, match="env_file: line 2 of .* is not KEY=value"):
+        read_env_file(str(path))
+    with pytest.raises(ContainerOptionError, match="env_file: cannot read"):
+        read_env_file(str(tmp_path / "missing.env"))
