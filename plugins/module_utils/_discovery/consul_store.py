@@ -53,7 +53,26 @@ class ConsulStore:
                 "write rights on the prefix with discovery_token or CONSUL_HTTP_TOKEN." % (self.config.url, what, exc)
             ) from None
         except self.consul.ConsulException as exc:
+            not_consul = not_consul_reason(str(exc))
+            if not_consul:
+                raise DiscoveryError(
+                    "Consul at %s failed to %s: the address does not look like a Consul HTTP API (%s). Check that the "
+                    "host and port are a Consul agent's HTTP API (port 8500 by default, not a web server or proxy in "
+                    "front of it) and that discovery_tls matches it." % (self.config.url, what, not_consul)
+                ) from None
             raise DiscoveryError("Consul at %s failed to %s: %s" % (self.config.url, what, exc)) from None
+
+
+def not_consul_reason(text: str) -> Optional[str]:
+    """Why an HTTP answer py-consul choked on was not Consul's (None when it looks like Consul's own error)."""
+    lowered = text.lower()
+    if "missing index header" in lowered:
+        return "its answer had no X-Consul-Index header"
+    if "failed to decode json" in lowered:
+        return "its answer was not Consul's JSON"
+    if "<html" in lowered or "<!doctype" in lowered:
+        return "it answered with an HTML page: %s" % " ".join(text.split())[:120]
+    return None
 
 
 def session_ttl(ttl: int) -> int:

@@ -10,9 +10,13 @@ names, which are the addresses by the key layout, so it costs one round trip.
 
 from __future__ import annotations
 
+import errno
 import logging
-from typing import Any, List, Optional
+import socket
+import time
+from typing import Any, List, Optional, Sequence
 
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.addresses import split_address
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.base import Backend, Registration, clean_addresses
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.keys import node_key, nodes_dir
@@ -21,6 +25,28 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.options 
 
 LOG = logging.getLogger("dockyard.swarm.discovery.zk")
 LOG.addHandler(logging.NullHandler())
+FIRST_WAIT = 1.0  # seconds kazoo gets before the hosts are probed
+PROBE_TIMEOUT = 1.0  # seconds per host for that probe
+REFUSALS = (errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH)
+
+
+def refused_everywhere(endpoints: Sequence[str], timeout: float) -> Optional[str]:
+    """"h:p: Connection refused; ..." when no endpoint accepts a TCP connection and each says so at once, else None.
+
+    A host that is slow, unresolvable or accepts the connection gives None: kazoo's own
+    timeout then decides, as before.
+    """
+    reasons = []
+    for endpoint in endpoints:
+        host, port = split_address(endpoint)
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                return None
+        except OSError as exc:
+            if exc.errno not in REFUSALS:
+                return None
+            reasons.append("%s: %s" % (endpoint, exc.strerror or exc))
+    return "; ".join(reasons) or None
 
 
 def zk_path(prefix: str, addr: Optional[str] = None) -> str:
@@ -46,13 +72,39 @@ class ZkSession:
             hosts=",".join(config.endpoints), timeout=session_timeout or config.timeout, logger=LOG, **options
         )
         try:
-            self.client.start(timeout=config.timeout)
+            self._start()
         except Exception as exc:  # kazoo raises its handler's timeout class or socket errors
             self.client.close()
             hint = " (TLS: check discovery_ca_cert and the client certificate)" if config.use_tls else ""
+            within = "" if isinstance(exc, ConnectionRefusedError) else " within %ss" % config.timeout
             raise DiscoveryError(
-                "Cannot reach ZooKeeper at %s within %ss: %s%s." % (config.url, config.timeout, exc or type(exc).__name__, hint)
+                "Cannot reach ZooKeeper at %s%s: %s%s." % (config.url, within, exc or type(exc).__name__, hint)
             ) from None
+
+    def _start(self) -> None:
+        """kazoo's ``start(timeout)``, except that it gives up at once when every host refuses connections.
+
+        kazoo keeps retrying refused hosts until the timeout; a server that is simply not running
+        should not cost the whole ``discovery_timeout``. So after a short wait without a session
+        each host is probed once (at most PROBE_TIMEOUT s each); if all refuse, that is the error.
+        """
+        started = time.monotonic()
+        event = self.client.start_async()
+        if not event.wait(min(FIRST_WAIT, self.config.timeout)) and not self.client.connected:
+            refused = refused_everywhere(self.config.endpoints, min(PROBE_TIMEOUT, self.config.timeout))
+            if refused:
+                self._give_up()
+                raise ConnectionRefusedError("%s (every host refused the connection)" % refused)
+            event.wait(max(0.0, self.config.timeout - (time.monotonic() - started)))
+        if not self.client.connected:
+            self._give_up()
+            raise TimeoutError("Connection time-out")
+
+    def _give_up(self) -> None:
+        try:
+            self.client.stop()
+        finally:
+            self.client.close()
 
     def acl(self) -> Optional[list]:
         """World-readable, writable by our digest identity when one is configured."""

@@ -42,6 +42,7 @@ class ConsulServer:
         self.ids = itertools.count(1)
         self.down: List[str] = []  # endpoints ("host:port") that refuse connections
         self.deny = False
+        self.answer_error: Optional[str] = None  # what py-consul raises when something else answers on the port
         self.calls: List[str] = []
 
     def expire(self, session: str) -> None:
@@ -77,6 +78,8 @@ class ConsulClient:
             raise requests.exceptions.ConnectionError("Failed to establish a new connection: [Errno 111] Connection refused")
         if self.server.deny:
             raise ACLPermissionDenied("Permission denied")
+        if self.server.answer_error:
+            raise ConsulException(self.server.answer_error)
         self.server.calls.append("%s %s" % (self.endpoint, what))
         return self.server
 
@@ -279,12 +282,25 @@ class KazooClient:
         self.hosts, self.timeout, self.options = hosts, timeout, options
         self.client_id = (0, b"")
         self.started = False
+        self.waited: List[Optional[float]] = []
 
-    def start(self, timeout: float = 15) -> None:
-        if not self.server.reachable:
-            raise Exception("Connection time-out")
-        self.client_id = (next(self.server.sessions), b"")
-        self.started = True
+    def start_async(self) -> Any:
+        """kazoo's: an event set once the session is up (here at once, or never when unreachable)."""
+        client = self
+
+        class Live:
+            def wait(self, timeout: Optional[float] = None) -> bool:
+                client.waited.append(timeout)
+                return client.connected
+
+        if self.server.reachable:
+            self.client_id = (next(self.server.sessions), b"")
+            self.started = True
+        return Live()
+
+    @property
+    def connected(self) -> bool:
+        return self.started
 
     def stop(self) -> None:
         if self.started:

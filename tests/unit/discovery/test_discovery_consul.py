@@ -117,3 +117,24 @@ def test_put_node_is_lasting_even_over_a_session_registration(consul_server: Con
     assert backend.put_node("10.0.0.5:2376") == KEY
     assert consul_server.kv[KEY]["Session"] is None and not consul_server.sessions
     assert backend.list_nodes() == ["10.0.0.5:2376"]
+
+
+@pytest.mark.parametrize("raised, expected", [
+    ("Missing index header: {'Server': 'nginx', 'Content-Type': 'text/html'}", "its answer had no X-Consul-Index header"),
+    ("Failed to decode JSON: <b>hello</b> Expecting value", "its answer was not Consul's JSON"),
+    ("405 <html>\r\n<head><title>405 Not Allowed</title></head>", "it answered with an HTML page: 405 <html> <head><title>405 Not"),
+])
+def test_something_else_on_the_consul_port_is_named(consul_server: ConsulServer, raised: str, expected: str) -> None:
+    consul_server.answer_error = raised
+    with pytest.raises(DiscoveryError) as caught:
+        open_backend("consul://h/swarm", environ={}).list_nodes()
+    message = str(caught.value)
+    assert message.startswith("Consul at consul://h:8500/swarm failed to list swarm/docker/swarm/nodes/: the address does not "
+                              "look like a Consul HTTP API (%s" % expected), message
+    assert "port 8500 by default" in message and "Missing index header" not in message
+
+
+def test_consul_own_errors_are_passed_on(consul_server: ConsulServer) -> None:
+    consul_server.answer_error = "500 rpc error making call: No cluster leader"
+    with pytest.raises(DiscoveryError, match=r"failed to list swarm/docker/swarm/nodes/: 500 rpc error making call: No cluster leader$"):
+        open_backend("consul://h/swarm", environ={}).list_nodes()

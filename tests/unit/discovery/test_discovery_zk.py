@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, open_backend
@@ -56,10 +58,48 @@ def test_deregister(server: ZkServer) -> None:
     assert backend.deregister("10.0.0.5:2376") is True and backend.deregister("10.0.0.5:2376") is False
 
 
-def test_unreachable_zookeeper(server: ZkServer) -> None:
+def test_unreachable_zookeeper(server: ZkServer, monkeypatch: pytest.MonkeyPatch) -> None:
     server.reachable = False
-    with pytest.raises(DiscoveryError, match=r"Cannot reach ZooKeeper at zk://z:2181/swarm within 10.0s"):
+    monkeypatch.setattr(zk, "refused_everywhere", lambda endpoints, timeout: None)  # a slow host: kazoo's timeout decides
+    with pytest.raises(DiscoveryError, match=r"Cannot reach ZooKeeper at zk://z:2181/swarm within 10.0s: Connection time-out"):
         open_backend("zk://z/swarm", environ={}).list_nodes()
+    assert server.clients[-1].waited[0] == 1.0 and 9.0 < server.clients[-1].waited[1] <= 10.0  # the rest of the timeout
+
+
+def test_every_host_refusing_fails_fast(server: ZkServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.reachable = False
+    probed = []
+
+    def refuse(endpoints, timeout):  # type: ignore[no-untyped-def]
+        probed.append((tuple(endpoints), timeout))
+        return "z1:2181: Connection refused; z2:2181: Connection refused"
+
+    monkeypatch.setattr(zk, "refused_everywhere", refuse)
+    with pytest.raises(DiscoveryError, match=r"Cannot reach ZooKeeper at zk://z1:2181,z2:2181/swarm: z1:2181: Connection "
+                                             r"refused; z2:2181: Connection refused \(every host refused the connection\)\."):
+        open_backend("zk://z1,z2/swarm", environ={}).list_nodes()
+    assert probed == [(("z1:2181", "z2:2181"), 1.0)] and server.clients[-1].waited == [1.0]
+
+
+def test_a_reachable_server_is_never_probed(server: ZkServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zk, "refused_everywhere", lambda endpoints, timeout: pytest.fail("probed"))
+    assert open_backend("zk://z/swarm", environ={}).list_nodes() == []
+
+
+def test_refused_everywhere_on_loopback() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
+    closed_port = closed.getsockname()[1]
+    try:
+        refused = zk.refused_everywhere(["127.0.0.1:%d" % closed_port], 1.0)
+        assert refused == "127.0.0.1:%d: Connection refused" % closed_port
+        assert zk.refused_everywhere(["127.0.0.1:%d" % closed_port, "127.0.0.1:%d" % listener.getsockname()[1]], 1.0) is None
+    finally:
+        listener.close()
+        closed.close()
 
 
 def test_tls_and_digest_auth_options(server: ZkServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
