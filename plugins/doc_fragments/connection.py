@@ -19,6 +19,9 @@ options:
     description:
       - The engine to use when no discovery source or node list is given, as C(unix://path), C(tcp://host:port)
         or C(ssh://user@host). With O(tls) or O(validate_certs), C(tcp://) is used as C(https://).
+      - C(https://host:port) means TLS even without O(tls) (certificates are verified only with O(validate_certs), as
+        for C(tcp://)); C(http://host:port) is plain HTTP, and giving it with O(tls=true) or O(validate_certs=true) is an
+        error that names both.
       - Engines found through discovery are addressed as C(host:port) and use the TLS options below.
       - If not set in the task, the environment variable E(DOCKER_HOST) is used.
     type: str
@@ -74,6 +77,8 @@ options:
 
 notes:
   - The same connection and TLS settings apply to every engine of the cluster.
+  - An environment variable set to an empty string counts as unset, as for the docker CLI (E(DOCKER_TLS_VERIFY=) turns
+    verification off instead of failing as an invalid boolean).
   - Connections ignore E(REQUESTS_CA_BUNDLE) and proxy variables, so the cluster CA is always the one used.
 requirements:
   - docker (Docker SDK for Python) >= 7.0

@@ -24,12 +24,15 @@ options:
         (E(CONSUL_HTTP_ADDR), E(ETCDCTL_ENDPOINTS)), else the local default port.
       - V(file:///etc/swarm/cluster.conf) (one C(host:port) per line, C(#) comments), or
         V(nodes://10.0.0.1:2376,10.0.0.2:2376) and the bare list, with ranges such as C(10.0.0.[10:20]:2376).
+      - A node list, range or cluster file may stand for at most 4096 engine addresses (per range and in total), and a
+        cluster file may be at most 1 MiB; more is refused before any engine is contacted, naming the entry and the limit.
       - V(token://) (Docker Hub's hosted discovery) was shut down in 2019 and is rejected with an explanation.
       - If neither this nor O(nodes) is set, the environment variable E(SWARM_DISCOVERY) is used.
     type: str
   nodes:
     description:
-      - The engines as a list of C(host:port) or C(tcp://host:port) (ranges allowed); instead of O(discovery).
+      - The engines as a list of C(host:port) or C(tcp://host:port) (ranges allowed, at most 4096 addresses in all);
+        instead of O(discovery).
     type: list
     elements: str
   discovery_tls:
@@ -66,7 +69,9 @@ options:
     type: str
   discovery_username:
     description:
-      - etcd user (authenticated through etcd's gateway) or ZooKeeper digest user.
+      - etcd user (authenticated through etcd's gateway) or ZooKeeper digest user; C(user:password) is accepted when
+        O(discovery_password) is not set.
+      - Because of that form it is kept out of logs and C(-v) output like a password (C(no_log)).
       - Defaults to E(SWARM_DISCOVERY_USERNAME), then E(ETCDCTL_USER) (which may be C(user:password)).
     type: str
   discovery_password:
@@ -85,6 +90,8 @@ notes:
   - Store client libraries are needed only for their backend - py-consul for C(consul://), etcd3gw for C(etcd://),
     kazoo for C(zk://); a missing one is reported with its pip package name.
   - ZooKeeper has no standard client variables; use the E(SWARM_DISCOVERY_*) ones.
+  - O(discovery_token), O(discovery_username) and O(discovery_password) are C(no_log), also when they come from their
+    environment variables. An environment variable set to an empty string counts as unset.
 """
 
     # Only the env: entries; plugins list this fragment after DOCUMENTATION and Ansible merges them per option.
