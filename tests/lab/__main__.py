@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     for store, port in (("consul", 8500), ("etcd", 2379), ("zookeeper", 2181)):
         up.add_argument(f"--no-{store}", action="store_true", help=f"do not start {store}")
         up.add_argument(f"--{store}-port", type=int, default=port, help=f"{store} port on 127.0.0.1")
+    up.add_argument("--no-registry", action="store_true", help="do not start the private registry")
     sub.add_parser("down", help="stop and remove everything the lab made; safe to run twice")
     status = sub.add_parser("status", help="what runs and whether it answers")
     status.add_argument("--json", action="store_true")
@@ -53,6 +54,8 @@ def _exports(env: dict) -> str:
         values["ETCD_ENDPOINTS"] = env["etcd"]
     if env.get("zookeeper"):
         values["ZOOKEEPER_HOSTS"] = env["zookeeper"]
+    if env.get("registry"):  # the password stays in `env --json`
+        values["LAB_REGISTRY"] = env["registry"]["addr"]
     return "\n".join(f"export {k}={shlex.quote(v)}" for k, v in values.items())
 
 
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             cfg = LabConfig(engines=load_labels(args.labels, args.engines),
                             consul=not args.no_consul, etcd=not args.no_etcd, zookeeper=not args.no_zookeeper,
                             consul_port=args.consul_port, etcd_port=args.etcd_port,
-                            zookeeper_port=args.zookeeper_port)
+                            zookeeper_port=args.zookeeper_port, registry=not args.no_registry)
             core.up(cfg)
         elif args.command == "down":
             core.down()
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                 for e in result["engines"]:
                     state = f"ok, {e['containers']} containers, {e['labels']}" if e["ok"] else e["error"]
                     print(f"{e['name']:<10} {e['addr']:<18} {state}")
-                for s in result["stores"]:
+                for s in result["stores"] + ([result["registry"]] if result.get("registry") else []):
                     print(f"{s['name']:<10} {s['endpoint']:<18} {'ok' if s['ok'] else s.get('error')}")
             return 0 if result.get("healthy") else 3
         elif args.command == "env":

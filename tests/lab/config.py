@@ -14,14 +14,28 @@ from . import LabError
 DATA_DIR = Path(os.environ.get("DOCKYARD_LAB_DATA", "/var/lib/dockyard-lab"))
 RUN_DIR = Path(os.environ.get("DOCKYARD_LAB_RUN", "/run/dockyard-lab"))
 STATE_FILE = RUN_DIR / "state.json"
-LOCK_FILE = Path("/run/dockyard-lab.lock")
-NETNS_PREFIX = "dylab-"
-VETH_PREFIX = "dylab"
-SUBNET = "10.231"
+LOCK_FILE = Path(f"{RUN_DIR}.lock")
+# A second, private lab next to the shared one (to try start-up paths without touching it) needs its own
+# directories, prefix and subnet: DOCKYARD_LAB_DATA/RUN/PREFIX/SUBNET. The defaults are the shared lab's.
+LAB_PREFIX = os.environ.get("DOCKYARD_LAB_PREFIX", "dylab")
+NETNS_PREFIX = f"{LAB_PREFIX}-"
+VETH_PREFIX = LAB_PREFIX
+CGROUP_PREFIX = "dockyard-lab-" if LAB_PREFIX == "dylab" else f"{LAB_PREFIX}-lab-"
+SUBNET = os.environ.get("DOCKYARD_LAB_SUBNET", "10.231")
 ENGINE_PORT = 2376
+# The lab's services address: on a veth of its own (index 0, no engine uses it), reachable from every
+# engine's namespace through its default route, and independent of any one engine's link.
+SERVICES_IP = f"{SUBNET}.0.1"
+REGISTRY_PORT = 5000
+REGISTRY_ADDR = f"{SERVICES_IP}:{REGISTRY_PORT}"
 DEFAULT_LABELS_FILE = Path(__file__).with_name("labels.yml")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONSUL_BIN_CANDIDATES = (REPO_ROOT / ".cache/tools/consul/usr/bin/consul", Path("/usr/bin/consul"))
+
+if not re.fullmatch(r"(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])", SUBNET):
+    raise LabError(f"DOCKYARD_LAB_SUBNET must be the first two octets of an IPv4 /16 (like 10.231), not {SUBNET!r}")
+if not re.fullmatch(r"[a-z][a-z0-9]{1,8}", LAB_PREFIX):
+    raise LabError(f"DOCKYARD_LAB_PREFIX must be 2-9 lower-case letters and digits (a link-name prefix), not {LAB_PREFIX!r}")
 
 _LABEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-/]*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9\-]{0,30}$")
@@ -83,6 +97,7 @@ class LabConfig:
     consul_port: int = 8500
     etcd_port: int = 2379
     zookeeper_port: int = 2181
+    registry: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import LabError, certs, engines, image, netns, stores
-from .config import DATA_DIR, LOCK_FILE, RUN_DIR, STATE_FILE, Engine, LabConfig
+from . import LabError, certs, engines, image, netns, registry, stores
+from .config import CGROUP_PREFIX, DATA_DIR, LOCK_FILE, REGISTRY_ADDR, RUN_DIR, STATE_FILE, Engine, LabConfig
 from .procs import read_pid, run
 
 
@@ -56,8 +56,11 @@ def _tls(cfg: LabConfig) -> dict[str, str]:
     return client
 
 
-def _env(cfg: LabConfig, tls: dict[str, str], image_id: str | None) -> dict[str, Any]:
+def _env(cfg: LabConfig, tls: dict[str, str], image_id: str | None, private_image: str | None) -> dict[str, Any]:
     store_ends = {s.name: s.endpoint for s in stores.stores(cfg)}
+    registry_env = None
+    if cfg.registry:
+        registry_env = dict(registry.credentials(), addr=REGISTRY_ADDR, private_image=private_image)
     return {
         "engines": [e.as_dict() for e in cfg.engines],
         "consul": store_ends.get("consul"),
@@ -67,18 +70,23 @@ def _env(cfg: LabConfig, tls: dict[str, str], image_id: str | None) -> dict[str,
                     wrong_ca_path=certs.other_ca(DATA_DIR / "tls")),
         "image": {"name": image.IMAGE, "id": image_id},
         "data_dir": str(DATA_DIR),
+        "registry": registry_env,
     }
 
 
 def _save(cfg: LabConfig, env: dict[str, Any]) -> None:
     state = {"config": {"consul": cfg.consul, "etcd": cfg.etcd, "zookeeper": cfg.zookeeper,
                         "consul_port": cfg.consul_port, "etcd_port": cfg.etcd_port,
-                        "zookeeper_port": cfg.zookeeper_port,
+                        "zookeeper_port": cfg.zookeeper_port, "registry": cfg.registry,
                         "engines": [{"name": e.name, "labels": e.labels} for e in cfg.engines]},
              "env": env}
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     tmp = STATE_FILE.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True))
+    tmp.unlink(missing_ok=True)
+    # 0600: the state holds the registry's password
+    fd = os.open(str(tmp), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(state, indent=2, sort_keys=True))
     tmp.replace(STATE_FILE)
 
 
@@ -93,7 +101,8 @@ def config_from_state(state: dict[str, Any]) -> LabConfig:
     c = state["config"]
     return LabConfig(engines=[Engine(i + 1, e["name"], e["labels"]) for i, e in enumerate(c["engines"])],
                      consul=c["consul"], etcd=c["etcd"], zookeeper=c["zookeeper"],
-                     consul_port=c["consul_port"], etcd_port=c["etcd_port"], zookeeper_port=c["zookeeper_port"])
+                     consul_port=c["consul_port"], etcd_port=c["etcd_port"], zookeeper_port=c["zookeeper_port"],
+                     registry=c.get("registry", False))
 
 
 def up(cfg: LabConfig, log=print) -> dict[str, Any]:
@@ -111,19 +120,26 @@ def up(cfg: LabConfig, log=print) -> dict[str, Any]:
         all_stores = stores.stores(cfg)
         for store in all_stores:
             log(f"{store.name}: {stores.ensure_running(store)} on {store.endpoint}")
+        if cfg.registry:
+            netns.ensure_services_address()
+            log(f"registry: {registry.ensure_running()} on {REGISTRY_ADDR}")
         for engine in cfg.engines:
             netns.create(engine)
             log(f"{engine.name}: {engines.ensure_running(engine, tls)} at {engine.docker_host} {engine.labels}")
         with ThreadPoolExecutor(max_workers=8) as pool:
             waits = [pool.submit(engines.wait_ready, e, tls) for e in cfg.engines]
             waits += [pool.submit(stores.wait_ready, s) for s in all_stores]
+            if cfg.registry:
+                waits.append(pool.submit(registry.wait_ready))
             for future in waits:
                 future.result()
         image_id = image.ensure(cfg.engines)
-        env = _env(cfg, tls, image_id)
+        private = registry.ensure_private_image(cfg.engines, image_id, engines.client, log) if cfg.registry else None
+        env = _env(cfg, tls, image_id, private)
         _save(cfg, env)
+        services = [s.name for s in all_stores] + (["registry"] if cfg.registry else [])
         log(f"lab up in {time.monotonic() - started:.1f}s: {len(cfg.engines)} engines, "
-            f"{', '.join(s.name for s in all_stores) or 'no stores'}; image {image.IMAGE} {image_id[:19]}")
+            f"{', '.join(services) or 'no stores'}; image {image.IMAGE} {image_id[:19]}")
         return env
 
 
@@ -157,7 +173,7 @@ def _unmount_all() -> None:
 
 def _remove_cgroups() -> None:
     for controller in Path("/sys/fs/cgroup").iterdir():
-        for group in sorted(controller.glob("dockyard-lab-*"), reverse=True):
+        for group in sorted(controller.glob(f"{CGROUP_PREFIX}*"), reverse=True):
             for sub in sorted(group.rglob("*"), key=lambda p: len(str(p)), reverse=True):
                 if sub.is_dir():
                     with contextlib.suppress(OSError):
@@ -206,8 +222,10 @@ def status(cfg: LabConfig | None) -> dict[str, Any]:
         engine_states = list(pool.map(lambda e: dict(engines.describe(e, tls),
                                                      pid=read_pid(engines.proc_name(e))), cfg.engines))
         store_states = list(pool.map(stores.describe, stores.stores(cfg)))
-    ok = all(e["ok"] for e in engine_states) and all(s["ok"] for s in store_states)
-    return {"up": True, "healthy": ok, "engines": engine_states, "stores": store_states}
+    registry_state = registry.describe() if cfg.registry else None
+    ok = (all(e["ok"] for e in engine_states) and all(s["ok"] for s in store_states)
+          and (registry_state is None or registry_state["ok"]))
+    return {"up": True, "healthy": ok, "engines": engine_states, "stores": store_states, "registry": registry_state}
 
 
 def env() -> dict[str, Any]:

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from . import LabError
-from .config import DATA_DIR, RUN_DIR, Engine
+from .config import CGROUP_PREFIX, DATA_DIR, REGISTRY_ADDR, RUN_DIR, Engine
 from .procs import read_pid, start, stop, wait_until
 
 
@@ -40,8 +40,11 @@ def argv(engine: Engine) -> list[str]:
               "--pidfile", str(RUN_DIR / f"{engine.name}.dockerd.pid"),
               "-H", f"unix://{engine.socket}", "-H", f"tcp://{engine.addr}",
               "--tlsverify", "--tlscacert", tls["ca"], "--tlscert", tls["cert"], "--tlskey", tls["key"],
-              "--cgroup-parent", f"/dockyard-lab-{engine.name}", "--shutdown-timeout", "2",
-              "--userland-proxy=false"]
+              "--cgroup-parent", f"/{CGROUP_PREFIX}{engine.name}", "--shutdown-timeout", "2",
+              "--userland-proxy=false",
+              # the lab's registry speaks plain HTTP (with htpasswd auth); trusting it here, per engine,
+              # leaves the machine's /etc/docker alone
+              f"--insecure-registry={REGISTRY_ADDR}"]
     for key, value in sorted(engine.labels.items()):
         daemon += ["--label", f"{key}={value}"]
     # nsenter --net (not `ip netns exec`, which remounts /sys and breaks dockerd's cgroup detection),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import NETNS_PREFIX, VETH_PREFIX, Engine
+from .config import NETNS_PREFIX, SERVICES_IP, VETH_PREFIX, Engine
 from .procs import run
 
 
@@ -29,6 +29,23 @@ def create(engine: Engine) -> None:
     run(inside + ["ip", "link", "set", "lo", "up"])
     if "default" not in run(inside + ["ip", "route", "show"]).stdout:
         run(inside + ["ip", "route", "add", "default", "via", engine.host_ip])
+
+
+def ensure_services_address() -> str:
+    """Give the root namespace the lab's services address (the registry listens there); safe to call again.
+
+    It sits on a veth pair of its own (both ends in the root namespace: this kernel may lack the dummy
+    link type), named like the engines' links so that `down` removes it with them. Engines reach it
+    through their default route (the host side of their own veth).
+    """
+    link = f"{VETH_PREFIX}0"
+    if run(["ip", "link", "show", link], check=False).returncode != 0:
+        run(["ip", "link", "add", link, "type", "veth", "peer", "name", f"{link}p"])
+    if f"{SERVICES_IP}/32" not in run(["ip", "-4", "addr", "show", "dev", link]).stdout:
+        run(["ip", "addr", "add", f"{SERVICES_IP}/32", "dev", link])
+    for name in (link, f"{link}p"):
+        run(["ip", "link", "set", name, "up"])
+    return SERVICES_IP
 
 
 def leftovers() -> tuple[list[str], list[str]]:

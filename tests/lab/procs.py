@@ -85,21 +85,27 @@ def port_in_use(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+def _log_tail(log: Path | None) -> str:
+    if not log or not log.exists():
+        return ""
+    return "\n  last log lines:\n    " + "\n    ".join(log.read_text(errors="replace").splitlines()[-8:])
+
+
 def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path | None = None) -> None:
+    """Poll `check` until it is true; a LabError from it (the process exited) ends the wait at once."""
     deadline = time.monotonic() + timeout
     last_exc: Exception | None = None
     while time.monotonic() < deadline:
         try:
             if check():
                 return
-        except Exception as exc:  # noqa: BLE001 - any failure means "not yet"
+        except LabError as exc:
+            raise LabError(f"{what}: {exc}{_log_tail(log)}") from exc
+        except Exception as exc:  # noqa: BLE001 - any other failure means "not yet"
             last_exc = exc
         time.sleep(0.2)
-    tail = ""
-    if log and log.exists():
-        tail = "\n  last log lines:\n    " + "\n    ".join(log.read_text(errors="replace").splitlines()[-8:])
     reason = f" (last error: {last_exc})" if last_exc else ""
-    raise LabError(f"{what} did not answer within {timeout:.0f}s{reason}{tail}")
+    raise LabError(f"{what} did not answer within {timeout:.0f}s{reason}{_log_tail(log)}")
 
 
 def run(argv: list[str], check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:
