@@ -90,6 +90,23 @@ def _later_endpoints(config: Dict[str, Any]) -> Dict[str, Any]:
     return later
 
 
+def _check_networks(client: Any, config: Mapping[str, Any]) -> None:
+    """Every named network of the body exists on the engine: engines accept unknown ones at create and
+    connect, and fail only at start, with a container left behind."""
+    mode = str((config.get("HostConfig") or {}).get("NetworkMode") or "")
+    names = set((config.get("NetworkingConfig") or {}).get("EndpointsConfig") or {})
+    if mode not in ("", "default", "bridge", "host", "none") and not mode.startswith("container:"):
+        names.add(mode)
+    for network in sorted(names):
+        try:
+            client.inspect_network(network)
+        except Exception as exc:
+            error = explain(exc, client_addr(client))
+            if _status(exc) == 404:
+                error.args = ("The network %s does not exist on engine %s: create it there first." % (network, client_addr(client)),)
+            raise error from None
+
+
 def _join(client: Any, container: str, network: str, endpoint: Mapping[str, Any]) -> None:
     ipam = endpoint.get("IPAMConfig") or {}
     links = [tuple(link.split(":", 1)) for link in endpoint.get("Links") or []]
@@ -103,9 +120,11 @@ def create_container(client: Any, name: str, config: Mapping[str, Any], pull: st
     """Create a container from an Engine API create body (``Image``, ``Cmd``, ``HostConfig`` ...); return its inspect.
 
     Every network of ``NetworkingConfig.EndpointsConfig`` is joined before this returns (so before
-    start); when joining one fails, the container is removed and the error names the network.
+    start); a network the engine lacks fails before anything is created, and when joining one fails
+    the container is removed again; the errors name the network.
     """
     ensure_image(client, config["Image"], pull, auth)
+    _check_networks(client, config)
     body = dict(config)
     later = _later_endpoints(body)
     try:
