@@ -35,6 +35,7 @@ CLOCK_MARGIN = 1.0       # the first window starts this long before the engine's
 MAX_WINDOW = 300.0       # an events request never stays open longer than this
 EARLY_END_SLACK = 1.0    # a window that ends this much early means the stream broke (engine restarted)
 MAX_BACKOFF = 30.0
+DEFAULT_RESYNC = 60.0     # seconds between full syncs; the CLI and the registrator role default to it
 SIGNAL_BIT = 128
 SYSTEM_TIME = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$")
 
@@ -50,7 +51,7 @@ class AgentOptions:
     tags: Optional[str] = None
     explicit: bool = False
     deregister: str = "always"           # or on-success
-    resync: float = 60.0                 # 0: never (windows of MAX_WINDOW)
+    resync: float = DEFAULT_RESYNC       # 0: never (windows of MAX_WINDOW)
     retry_interval: float = 2.0
     keepalive: float = 10.0              # keeper period (ttl/3 for consulkv)
     deregister_on_exit: bool = False

@@ -25,7 +25,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join imp
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.options import resolve_store
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.url import DiscoveryURL, parse_discovery_url
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineError, connect, connection_options, engine_addr
-from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.agent import AgentOptions, RegistratorAgent, host_address
+from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.agent import DEFAULT_RESYNC, AgentOptions, RegistratorAgent, host_address
 from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.backend import LOG, RegistryBackend
 from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.consul_catalog import ConsulCatalogBackend
 from ansible_collections.dockyard.swarm.plugins.module_utils._registrator.consul_kv import ConsulKVBackend
@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--deregister", choices=("always", "on-success"), default="always",
                        help="on-success keeps the services of a container that died with a non-zero exit code")
     agent = parser.add_argument_group("Agent")
-    agent.add_argument("--resync", default="60s", help="full resync period (default 60s; 0 = never)")
+    agent.add_argument("--resync", default="%gs" % DEFAULT_RESYNC,
+                       help="full resync period (default %gs; 0 = never)" % DEFAULT_RESYNC)
     agent.add_argument("--ttl", default="30s", help="consulkv session TTL (default 30s, at least 10s; renewed every ttl/3)")
     agent.add_argument("--retry-interval", default="2s", help="first reconnect delay, doubled up to 30s (default 2s)")
     agent.add_argument("--deregister-on-exit", action="store_true",
