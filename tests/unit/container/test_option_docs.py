@@ -69,3 +69,13 @@ def test_scheduler_defaults_come_from_the_scheduler() -> None:
     for data in (options.CONTAINER_OPTIONS, options.INFO_OPTIONS):
         assert data["strategy"]["default"] == DEFAULT_STRATEGY
         assert data["overcommit"]["default"] == DEFAULT_OVERCOMMIT
+
+
+def test_the_modules_guide_lists_every_docker_run_option() -> None:
+    from pathlib import Path
+
+    from ansible_collections.dockyard.swarm.plugins.module_utils._container.options_container import CONTAINER_TABLE
+
+    guide = (Path(__file__).resolve().parents[3] / "docs" / "modules.md").read_text()
+    missing = [option.name for option in CONTAINER_TABLE if option.name != "name" and "| `%s` |" % option.name not in guide]
+    assert missing == []
