@@ -1,0 +1,116 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`GET /info` in classic Swarm's layout, from the live picture (no engine is asked).
+
+Classic put its cluster description (Role, Strategy, Filters, Nodes and one block per node) in
+``SystemStatus``. Both docker CLIs in use (20.10 and 28.x, at API 1.41) print it right under
+"Server Version", so it is the only place the node list goes (``DriverStatus`` would print it a
+second time with both). NCPU and MemTotal are the engines' totals with overcommit, like classic.
+"""
+
+from __future__ import annotations
+
+import datetime
+import platform
+import socket
+import time
+from typing import Any, Dict, List, Tuple
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.version import SERVER_VERSION
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import DEFAULT_FILTERS, natural_key, overcommit_ratio, with_overcommit
+
+UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
+
+
+def bytes_size(value: float) -> str:
+    """go-units BytesSize: '0 B', '20 MiB', '2.053 GiB' (4 significant digits)."""
+    size = float(value)
+    unit = 0
+    while size >= 1024 and unit < len(UNITS) - 1:
+        size /= 1024
+        unit += 1
+    text = ("%.4g" % size)
+    return "%s %s" % (text, UNITS[unit])
+
+
+def rfc3339(timestamp: float) -> str:
+    if not timestamp:
+        return "never"
+    return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def number(value: float) -> str:
+    return ("%d" % value) if float(value).is_integer() else ("%g" % value)
+
+
+def node_lines(engine: Any, ratio: int) -> List[Tuple[str, str]]:
+    """One engine's block, classic's wording ('└ Status: Healthy' ...)."""
+    lines = [(engine.name if engine.health.validated else "(unknown)", engine.addr),
+             (" └ ID", engine.node_id if engine.health.validated else ""),
+             (" └ Status", engine.health.state)]
+    records = list(engine.records.values())
+    if engine.healthy:
+        running = sum(1 for r in records if r.summary.get("State") == "running")
+        paused = sum(1 for r in records if r.summary.get("State") == "paused")
+        lines.append((" └ Containers", "%d (%d Running, %d Paused, %d Stopped)"
+                      % (len(records), running, paused, len(records) - running - paused)))
+    else:
+        lines.append((" └ Containers", str(len(records))))
+    used_m, used_memory = engine.sched.usage()
+    lines.append((" └ Reserved CPUs", "%s / %d" % (number(used_m / 1000.0), with_overcommit(engine.sched.cpus, ratio))))
+    lines.append((" └ Reserved Memory", "%s / %s" % (bytes_size(used_memory), bytes_size(with_overcommit(engine.sched.memory, ratio)))))
+    labels = ", ".join("%s=%s" % (k, v) for k, v in sorted(engine.labels.items()))
+    lines.append((" └ Labels", labels))
+    if engine.health.error:
+        lines.append((" └ Error", engine.health.error))
+    lines.append((" └ UpdatedAt", rfc3339(engine.health.updated_at)))
+    lines.append((" └ ServerVersion", str(engine.version.get("Version") or engine.info.get("ServerVersion") or "")))
+    return lines
+
+
+def cluster_status(cluster: Any) -> List[Tuple[str, str]]:
+    engines = sorted(cluster.engines.values(), key=lambda e: natural_key(e.name))
+    filters = cluster.config.filters if cluster.config.filters is not None else list(DEFAULT_FILTERS)
+    ratio = overcommit_ratio(cluster.config.overcommit)
+    status = [("Role", "primary"), ("Strategy", cluster.config.strategy), ("Filters", ", ".join(filters)),
+              ("Nodes", str(len(engines)))]
+    for engine in engines:
+        status.extend(node_lines(engine, ratio))
+    return status
+
+
+def build_info(cluster: Any) -> Dict[str, Any]:
+    ratio = overcommit_ratio(cluster.config.overcommit)
+    validated = cluster.picture.validated_engines()
+    records = list(cluster.picture.records())
+    running = sum(1 for r in records if r.summary.get("State") == "running")
+    paused = sum(1 for r in records if r.summary.get("State") == "paused")
+    status = [[key, value] for key, value in cluster_status(cluster)]
+    images = sum(len([i for i in e.images if [t for t in i.get("RepoTags") or [] if t != "<none>:<none>"]]) for e in validated)
+    now = time.time()
+    return {
+        "ID": "dockyard-swarm:%s" % socket.gethostname(),
+        "Containers": len(records), "ContainersRunning": running, "ContainersPaused": paused,
+        "ContainersStopped": len(records) - running - paused, "Images": images,
+        "Driver": "", "DriverStatus": [], "SystemStatus": status,
+        "Plugins": {"Volume": [], "Network": [], "Authorization": None, "Log": []},
+        "MemoryLimit": True, "SwapLimit": True, "KernelMemory": False, "CpuCfsPeriod": True, "CpuCfsQuota": True,
+        "CPUShares": True, "CPUSet": True, "PidsLimit": True, "IPv4Forwarding": True, "BridgeNfIptables": True,
+        "BridgeNfIp6tables": True, "Debug": False, "NFd": 0, "OomKillDisable": True, "NGoroutines": 0,
+        "SystemTime": datetime.datetime.fromtimestamp(now, datetime.timezone.utc).isoformat().replace("+00:00", "Z"),
+        "LoggingDriver": "", "CgroupDriver": "", "CgroupVersion": "", "NEventsListener": len(cluster.bus.subscribers),
+        "KernelVersion": platform.release(), "OperatingSystem": "dockyard.swarm manager", "OSVersion": "",
+        "OSType": "linux", "Architecture": platform.machine(), "IndexServerAddress": "https://index.docker.io/v1/",
+        "RegistryConfig": {"AllowNondistributableArtifactsCIDRs": [], "AllowNondistributableArtifactsHostnames": [],
+                           "InsecureRegistryCIDRs": [], "IndexConfigs": {}, "Mirrors": []},
+        "NCPU": sum(with_overcommit(e.sched.cpus, ratio) for e in validated),
+        "MemTotal": sum(with_overcommit(e.sched.memory, ratio) for e in validated),
+        "GenericResources": None, "DockerRootDir": "", "HttpProxy": "", "HttpsProxy": "", "NoProxy": "",
+        "Name": socket.gethostname(), "Labels": [], "ExperimentalBuild": False, "ServerVersion": SERVER_VERSION,
+        "Runtimes": {}, "DefaultRuntime": "", "LiveRestoreEnabled": False, "Isolation": "", "InitBinary": "",
+        "ContainerdCommit": {"ID": "", "Expected": ""}, "RuncCommit": {"ID": "", "Expected": ""},
+        "InitCommit": {"ID": "", "Expected": ""}, "SecurityOptions": [], "Warnings": [],
+        "Swarm": {"NodeID": "", "NodeAddr": "", "LocalNodeState": "inactive", "ControlAvailable": False, "Error": "",
+                  "RemoteManagers": None},
+        "ProductLicense": "", "DefaultAddressPools": None, "CDISpecDirs": [], "Containerd": None,
+    }

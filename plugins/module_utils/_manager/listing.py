@@ -1,0 +1,172 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`GET /containers/json` from the live picture (pure: the handler adds sizes when asked).
+
+As classic Swarm showed it: names become ``/<node>/<name>`` (the CLI prints ``node-1/web``),
+published ports on all interfaces show the engine's address, containers of an unhealthy engine
+show ``Host Down`` and, like stopped ones, only with ``all``. Sorted newest first. Filters are the
+Engine API's plus ``node`` (engine name, id or address).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
+
+SHOWN_WITHOUT_ALL = ("running", "paused", "restarting")
+STATUSES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
+EXITED = re.compile(r"^Exited \((-?\d+)\)")
+UNSPECIFIED = ("", "0.0.0.0", "::")
+
+
+def _values(filters: Mapping[str, Any], key: str) -> List[str]:
+    value = filters.get(key)
+    if isinstance(value, dict):
+        return [k for k, v in value.items() if v]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _health(summary: Mapping[str, Any]) -> str:
+    status = summary.get("Status") or ""
+    for word in ("starting", "unhealthy", "healthy"):
+        if "(%s)" % word in status or "(health: %s)" % word in status:
+            return word
+    return "none"
+
+
+def _label_ok(labels: Mapping[str, str], wanted: str) -> bool:
+    if "!=" in wanted:
+        key, _sep, value = wanted.partition("!=")
+        return labels.get(key) != value
+    key, sep, value = wanted.partition("=")
+    return key in labels if not sep else labels.get(key) == value
+
+
+def _name_ok(names: Iterable[str], pattern: str) -> bool:
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        raise ApiError(400, "Invalid filter 'name': %r is not a valid regular expression" % pattern) from None
+    return any(regex.search(name) for name in names)
+
+
+def _networks(summary: Mapping[str, Any]) -> Set[str]:
+    found: Set[str] = set()
+    for name, endpoint in ((summary.get("NetworkSettings") or {}).get("Networks") or {}).items():
+        found.add(name)
+        if isinstance(endpoint, dict) and endpoint.get("NetworkID"):
+            found.add(endpoint["NetworkID"])
+    return found
+
+
+def _volumes(summary: Mapping[str, Any]) -> Set[str]:
+    found: Set[str] = set()
+    for mount in summary.get("Mounts") or []:
+        for key in ("Name", "Destination", "Source"):
+            if mount.get(key):
+                found.add(mount[key])
+    return found
+
+
+def _ports(summary: Mapping[str, Any], public: bool) -> Set[str]:
+    found: Set[str] = set()
+    for item in summary.get("Ports") or []:
+        port = item.get("PublicPort") if public else item.get("PrivatePort")
+        if port:
+            found.add(str(port))
+            found.add("%s/%s" % (port, item.get("Type") or "tcp"))
+    return found
+
+
+def _created_of(resolve: Callable[[str], Any], ref: str, name: str) -> float:
+    try:
+        return float(resolve(ref).summary.get("Created") or 0)
+    except Exception:
+        raise ApiError(404, "No such container: %s (filter %s)" % (ref, name)) from None
+
+
+def make_filter(filters: Mapping[str, Any], resolve: Callable[[str], Any]) -> Callable[[Any], bool]:
+    """A predicate over ContainerRecords for Engine API container filters (plus ``node``)."""
+    known = {"id", "name", "label", "status", "exited", "ancestor", "before", "since", "health", "network", "volume",
+             "publish", "expose", "is-task", "node"}
+    for key in filters:
+        if key not in known:
+            raise ApiError(400, "Invalid filter '%s'" % key)
+    for status in _values(filters, "status"):
+        if status not in STATUSES:
+            raise ApiError(400, "Invalid filter 'status=%s'" % status)
+    before = [_created_of(resolve, ref, "before") for ref in _values(filters, "before")]
+    since = [_created_of(resolve, ref, "since") for ref in _values(filters, "since")]
+
+    def keep(record: Any) -> bool:
+        summary = record.summary
+        checks = {
+            "id": lambda wanted: any(record.id.startswith(w) for w in wanted),
+            "name": lambda wanted: any(_name_ok(list(summary.get("Names") or []) + ["/%s/%s" % (record.engine.name, record.name)], w)
+                                       for w in wanted),
+            "label": lambda wanted: all(_label_ok(summary.get("Labels") or {}, w) for w in wanted),
+            "status": lambda wanted: summary.get("State") in wanted,
+            "exited": lambda wanted: bool(EXITED.match(summary.get("Status") or "")) and
+            EXITED.match(summary.get("Status") or "").group(1) in wanted,
+            "ancestor": lambda wanted: any(w in (summary.get("Image"), summary.get("ImageID")) or
+                                           str(summary.get("Image", "")).split(":", 1)[0] == w or
+                                           str(summary.get("ImageID", "")).startswith("sha256:" + w) for w in wanted),
+            "health": lambda wanted: _health(summary) in wanted,
+            "network": lambda wanted: bool(set(wanted) & _networks(summary)),
+            "volume": lambda wanted: bool(set(wanted) & _volumes(summary)),
+            "publish": lambda wanted: bool(set(wanted) & _ports(summary, True)),
+            "expose": lambda wanted: bool(set(wanted) & _ports(summary, False)),
+            "is-task": lambda wanted: "false" in wanted,
+            "node": lambda wanted: bool(set(wanted) & {record.engine.name, record.engine.node_id, record.engine.addr}),
+        }
+        for key, check in checks.items():
+            wanted = _values(filters, key)
+            if wanted and not check(wanted):
+                return False
+        created = float(summary.get("Created") or 0)
+        if any(created >= limit for limit in before) or any(created <= limit for limit in since):
+            return False
+        return True
+
+    return keep
+
+
+def present(record: Any) -> Dict[str, Any]:
+    """The list entry as a client sees it through the manager."""
+    engine = record.engine
+    entry = copy.copy(record.summary)
+    entry["Names"] = ["/%s%s" % (engine.name, name if name.startswith("/") else "/" + name)
+                      for name in record.summary.get("Names") or []]
+    ports = []
+    for item in record.summary.get("Ports") or []:
+        item = dict(item)
+        if item.get("PublicPort") and item.get("IP", "") in UNSPECIFIED and engine.ip:
+            item["IP"] = engine.ip
+        ports.append(item)
+    entry["Ports"] = ports
+    if not engine.healthy:
+        entry["Status"] = "Host Down"
+    return entry
+
+
+def list_containers(records: Iterable[Any], show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
+                    resolve: Callable[[str], Any]) -> List[Dict[str, Any]]:
+    keep = make_filter(filters, resolve)
+    show_all = show_all or (limit is not None and limit > 0) or bool(filters.get("status") or filters.get("exited"))
+    chosen = []
+    for record in records:
+        if not show_all and (record.summary.get("State") not in SHOWN_WITHOUT_ALL or not record.engine.healthy):
+            continue
+        if not record.engine.health.validated:
+            continue
+        if keep(record):
+            chosen.append(record)
+    chosen.sort(key=lambda r: (float(r.summary.get("Created") or 0), r.id), reverse=True)
+    if limit is not None and limit > 0:
+        chosen = chosen[:limit]
+    return [present(record) for record in chosen]

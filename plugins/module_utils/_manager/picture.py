@@ -1,0 +1,239 @@
+# Copyright (c) 2026 dockyard.swarm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The live picture of the cluster: engines, their containers, and the indices requests need.
+
+Kept in memory and rebuilt from nothing at start (no state of its own). Engines write into it
+(``put_container``/``drop_container``/``replace_containers``) as they read and follow events;
+requests read it: ``docker ps`` and ``info`` without touching an engine, name resolution through
+indices (id, Swarm id, name), placement through ``scheduler_nodes`` (one node dict per validated
+engine, updated in place, so a placement costs no per-request scan of the engines).
+
+Everything runs on one asyncio loop: methods without ``await`` are atomic with respect to each other.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.reservations import Reservation
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.shapes import container_dict, container_name
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager import placement
+
+SWARM_ID_LABEL = "com.docker.swarm.id"
+SHORT_ID = 12
+
+
+class ContainerRecord:
+    """One container as the picture knows it: the engine's list entry and the scheduler's view of it."""
+
+    __slots__ = ("id", "engine", "summary", "sched", "name", "swarm_id")
+
+    def __init__(self, engine: Any, summary: Dict[str, Any], reservation: Reservation) -> None:
+        self.id: str = summary.get("Id", "")
+        self.engine = engine
+        self.summary = summary
+        self.sched = container_dict(summary, reservation)
+        self.name: str = container_name(summary.get("Names"))
+        self.swarm_id: str = (summary.get("Labels") or {}).get(SWARM_ID_LABEL) or ""
+
+    @property
+    def running(self) -> bool:
+        return self.summary.get("State") == "running"
+
+
+class NoSuchContainer(Exception):
+    """A container reference that names nothing, or several things."""
+
+
+class Picture:
+    """Engines by address and the cluster-wide container indices."""
+
+    def __init__(self) -> None:
+        self.engines: Dict[str, Any] = {}
+        self.containers: Dict[str, ContainerRecord] = {}
+        self.by_name: Dict[str, Set[str]] = {}
+        self.by_swarm_id: Dict[str, str] = {}
+        self.pending_names: Dict[str, str] = {}
+        self._sorted_ids: Optional[List[str]] = None
+        self._sorted_swarm_ids: Optional[List[str]] = None
+        self._nodes: Optional[List[Any]] = None
+
+    # --- engines -------------------------------------------------------------------------------
+    def add_engine(self, engine: Any) -> None:
+        self.engines[engine.addr] = engine
+        self.membership_changed()
+
+    def remove_engine(self, addr: str) -> Optional[Any]:
+        engine = self.engines.pop(addr, None)
+        if engine is not None:
+            for container_id in list(engine.records):
+                self.drop_container(container_id)
+            self.membership_changed()
+        return engine
+
+    def membership_changed(self) -> None:
+        """An engine came, went or changed state: the scheduler's node list is rebuilt on next use."""
+        self._nodes = None
+
+    def validated_engines(self) -> List[Any]:
+        return [engine for engine in self.engines.values() if engine.health.validated]
+
+    def engine_named(self, name: str) -> Optional[Any]:
+        """An engine by name, id or address (validated engines first)."""
+        for engine in self.engines.values():
+            if name in (engine.name, engine.node_id, engine.addr):
+                return engine
+        return None
+
+    # --- containers ----------------------------------------------------------------------------
+    def put_container(self, engine: Any, summary: Dict[str, Any], reservation: Reservation) -> ContainerRecord:
+        record = ContainerRecord(engine, summary, reservation)
+        old = self.containers.get(record.id)
+        if old is not None:
+            self._unindex(old)
+        else:
+            self._sorted_ids = None
+        self.containers[record.id] = record
+        engine.records[record.id] = record
+        self._index(record)
+        placement.put(engine.sched, record.sched)
+        return record
+
+    def drop_container(self, container_id: str) -> Optional[ContainerRecord]:
+        record = self.containers.pop(container_id, None)
+        if record is None:
+            return None
+        self._unindex(record)
+        self._sorted_ids = None
+        record.engine.records.pop(container_id, None)
+        placement.remove(record.engine.sched, container_id)
+        return record
+
+    def replace_containers(self, engine: Any, entries: List[Tuple[Dict[str, Any], Reservation]]) -> None:
+        """An engine's full container list: add, update, and drop what is gone."""
+        seen = set()
+        for summary, reservation in entries:
+            seen.add(summary.get("Id"))
+            self.put_container(engine, summary, reservation)
+        for container_id in [cid for cid in engine.records if cid not in seen]:
+            self.drop_container(container_id)
+
+    def _index(self, record: ContainerRecord) -> None:
+        if record.name:
+            self.by_name.setdefault(record.name, set()).add(record.id)
+        if record.swarm_id:
+            if record.swarm_id not in self.by_swarm_id:
+                self._sorted_swarm_ids = None
+            self.by_swarm_id[record.swarm_id] = record.id
+
+    def _unindex(self, record: ContainerRecord) -> None:
+        ids = self.by_name.get(record.name)
+        if ids is not None:
+            ids.discard(record.id)
+            if not ids:
+                del self.by_name[record.name]
+        if record.swarm_id and self.by_swarm_id.get(record.swarm_id) == record.id:
+            del self.by_swarm_id[record.swarm_id]
+            self._sorted_swarm_ids = None
+
+    # --- names ---------------------------------------------------------------------------------
+    def name_owner(self, name: str) -> Optional[str]:
+        """Who holds a container name cluster-wide: a container id, 'pending', or None."""
+        name = name.lstrip("/")
+        ids = self.by_name.get(name)
+        if ids:
+            return sorted(ids)[0]
+        if name in self.pending_names:
+            return "pending"
+        return None
+
+    def _prefixed(self, keys: List[str], prefix: str) -> List[str]:
+        start = bisect.bisect_left(keys, prefix)
+        found = []
+        for key in keys[start:start + 2]:
+            if key.startswith(prefix):
+                found.append(key)
+        return found
+
+    def _ids(self) -> List[str]:
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self.containers)
+        return self._sorted_ids
+
+    def _swarm_ids(self) -> List[str]:
+        if self._sorted_swarm_ids is None:
+            self._sorted_swarm_ids = sorted(self.by_swarm_id)
+        return self._sorted_swarm_ids
+
+    def resolve(self, ref: str) -> ContainerRecord:
+        """Classic's lookup order: id (full or 12), Swarm id, unique name (`name`, `/name`, `node/name`),
+        unique prefix of ids and Swarm ids. Raises NoSuchContainer with Docker's wording."""
+        if not ref:
+            raise NoSuchContainer("No such container: ")
+        record = self.containers.get(ref)
+        if record is not None:
+            return record
+        if len(ref) == SHORT_ID:
+            hits = self._prefixed(self._ids(), ref)
+            if len(hits) == 1:
+                return self.containers[hits[0]]
+        container_id = self.by_swarm_id.get(ref)
+        if container_id is None and len(ref) == SHORT_ID:
+            hits = self._prefixed(self._swarm_ids(), ref)
+            container_id = self.by_swarm_id[hits[0]] if len(hits) == 1 else None
+        if container_id is not None and container_id in self.containers:
+            return self.containers[container_id]
+        named = self._by_name(ref)
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise NoSuchContainer("No such container: %s (the name is used on several nodes: %s; use node/name)" % (
+                ref, ", ".join(sorted("%s/%s" % (r.engine.name, r.name) for r in named))))
+        hits = self._prefixed(self._ids(), ref)
+        swarm_hits = [self.by_swarm_id[key] for key in self._prefixed(self._swarm_ids(), ref)]
+        candidates = set(hits) | set(swarm_hits)
+        if len(candidates) == 1:
+            return self.containers[candidates.pop()]
+        raise NoSuchContainer("No such container: %s" % ref)
+
+    def _by_name(self, ref: str) -> List[ContainerRecord]:
+        wanted = ref[1:] if ref.startswith("/") else ref
+        ids = self.by_name.get(wanted)
+        if ids:
+            return [self.containers[cid] for cid in ids]
+        node, sep, name = wanted.partition("/")
+        if sep and "/" not in name:
+            return [self.containers[cid] for cid in self.by_name.get(name, ())
+                    if node in (self.containers[cid].engine.name, self.containers[cid].engine.node_id)]
+        return []
+
+    def records(self) -> Iterator[ContainerRecord]:
+        return iter(self.containers.values())
+
+    # --- scheduler -----------------------------------------------------------------------------
+    def scheduler_nodes(self) -> List[Any]:
+        """The scheduler's Node of every validated engine (kept current in place; the list is cached)."""
+        if self._nodes is None:
+            self._nodes = [engine.sched for engine in self.validated_engines()]
+        return self._nodes
+
+    def node_of(self, node_id: str) -> Optional[Any]:
+        for engine in self.engines.values():
+            if engine.node_id == node_id:
+                return engine
+        return None
+
+
+def counts(records: Mapping[str, ContainerRecord]) -> Dict[str, int]:
+    """Containers by state (running, paused, stopped) for info."""
+    result = {"running": 0, "paused": 0, "stopped": 0}
+    for record in records.values():
+        state = record.summary.get("State")
+        if state == "running":
+            result["running"] += 1
+        elif state == "paused":
+            result["paused"] += 1
+        else:
+            result["stopped"] += 1
+    return result
