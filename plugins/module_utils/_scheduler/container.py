@@ -8,10 +8,10 @@ in place, so the node's aggregates stay right.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from .errors import INVALID_NODES, SchedulingError, describe
-from .ports import PortBinding, exposed_key, port_binding
+from .ports import EXPOSED_MEMO, PortBinding, exposed_key, port_binding
 from .validation import is_mapping, label_text, millicpus, whole_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,6 +22,7 @@ _TEXT_FIELDS = ("id", "image", "image_id", "state", "network_mode")
 _LIST_FIELDS = ("ports", "exposed_ports", "volumes_from", "links")
 _NUMBERS = (int, float)
 _MISSING = object()
+_INFINITY = float("inf")
 
 
 class Container:
@@ -58,6 +59,57 @@ class Container:
     @classmethod
     def from_dict(cls, raw: Any, node: str = "?", index: int = 0) -> "Container":
         """Validate one container of the snapshot shape; errors name the node, the container and the field."""
+        if raw.__class__ is dict:  # the engine layer's shape, checked with exact types in one go
+            get = raw.get
+            cid = get("id")
+            name = get("name")
+            image = get("image")
+            image_id = get("image_id")
+            state = get("state")
+            network_mode = get("network_mode")
+            labels = get("labels")
+            cpus = get("cpus")
+            memory = get("memory")
+            ports = get("ports")
+            exposed = get("exposed_ports")
+            volumes_from = get("volumes_from")
+            links = get("links")
+            if (cid.__class__ is str and name.__class__ is str and image.__class__ is str
+                    and image_id.__class__ is str and state.__class__ is str and network_mode.__class__ is str
+                    and labels.__class__ is dict and memory.__class__ is int and memory >= 0
+                    and ports.__class__ is list and exposed.__class__ is list
+                    and volumes_from.__class__ is list and links.__class__ is list):
+                if cpus.__class__ is int and cpus >= 0:
+                    cpus_m = cpus * 1000
+                elif cpus.__class__ is float and 0 <= cpus < _INFINITY:
+                    cpus_m = int(round(cpus * 1000))
+                else:
+                    cpus_m = -1
+                bindings = _fast_ports(ports) if ports else ()
+                keys = _fast_exposed(exposed) if exposed else ()
+                if (cpus_m >= 0 and bindings is not None and keys is not None
+                        and all(v.__class__ is str for v in labels.values())
+                        and all(v.__class__ is str for v in volumes_from) and all(v.__class__ is str for v in links)):
+                    self = cls.__new__(cls)
+                    self.id = cid
+                    self.name = name[1:] if name[:1] == "/" else name
+                    self.image = image
+                    self.image_id = image_id
+                    self.state = state
+                    self.labels = dict(labels)
+                    self.cpus_m = cpus_m
+                    self.memory = memory
+                    self.network_mode = network_mode
+                    self.ports = bindings
+                    self.exposed_ports = keys
+                    self.volumes_from = tuple(volumes_from)
+                    self.links = tuple(links)
+                    return self
+        return cls._checked(raw, node, index)
+
+    @classmethod
+    def _checked(cls, raw: Any, node: str, index: int) -> "Container":
+        """from_dict for any other shape: every field checked, with a message naming it."""
         if raw.__class__ is not dict and not is_mapping(raw):
             raise _error("node %r: container %d must be a mapping, got %s" % (node, index, describe(raw)))
         get = raw.get
@@ -155,6 +207,34 @@ class Container:
 
     def __repr__(self) -> str:
         return "Container(%r, %r)" % (self.name, self.id[:12])
+
+
+def _fast_ports(ports: List[Any]) -> Optional[Tuple[PortBinding, ...]]:
+    """Bindings already in the normal form (dicts, int host port or none, str fields), else None."""
+    out = []
+    for entry in ports:
+        if entry.__class__ is not dict:
+            return None
+        host_ip = entry.get("host_ip")
+        host_port = entry.get("host_port")
+        container_port = entry.get("container_port")
+        protocol = entry.get("protocol")
+        if (host_ip.__class__ is not str or container_port.__class__ is not str or protocol.__class__ is not str
+                or not protocol or "/" in container_port):
+            return None
+        if host_port.__class__ is int and host_port > 0:
+            out.append(PortBinding(host_ip, host_port, container_port, protocol.lower()))
+        elif host_port is None:
+            out.append(PortBinding(host_ip, None, container_port, protocol.lower()))
+        else:
+            return None
+    return tuple(out)
+
+
+def _fast_exposed(exposed: List[Any]) -> Optional[Tuple[str, ...]]:
+    memo = EXPOSED_MEMO
+    keys = tuple(memo.get(p) if p.__class__ is str else None for p in exposed)
+    return None if None in keys else keys
 
 
 def _cpus_m(cpus: Any, node: str, container: "Container") -> int:

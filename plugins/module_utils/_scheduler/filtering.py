@@ -10,7 +10,7 @@ classic chain order: no second run of the chain.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import SchedulingError
 from .explain import explain
@@ -23,7 +23,7 @@ class Step(NamedTuple):
     """One check run over the survivors so far (entries are (position, labels) pairs or Nodes)."""
 
     position: int  # of the check in classic chain order
-    before: List[Any]
+    before: Optional[List[Any]]  # None: all the nodes of the pool
     after: List[Any]
 
 
@@ -40,8 +40,11 @@ def select(checked: Sequence[FilterChecks], pool: Any) -> List[Any]:
     on_nodes = [p for p in order if getattr(flat[p], "keep_labels", None) is None]
     steps: List[Step] = []
     if on_labels:
-        entries = pool.labelled()
-        for position in on_labels:
+        entries = pool.labelled(flat[on_labels[0]].keep_labels)
+        steps.append(Step(on_labels[0], None, entries))  # None: every node was its input
+        if not entries:
+            raise _failure(checked, flat, on_labels + on_nodes, steps, pool)
+        for position in on_labels[1:]:
             keep_labels = flat[position].keep_labels
             kept = [entry for entry in entries if keep_labels(entry[1])]
             steps.append(Step(position, entries, kept))
@@ -66,6 +69,12 @@ def records(steps: Sequence[Step], pool: Any) -> Dict[int, int]:
     positions = None
     dropped: Dict[int, int] = {}
     for number, step in enumerate(steps):
+        if step.before is None:
+            kept_positions = {entry[0] for entry in step.after}
+            for index in range(len(pool)):
+                if index not in kept_positions:
+                    dropped[index] = number
+            continue
         if len(step.after) == len(step.before):
             continue
         kept = set(map(id, step.after))

@@ -30,6 +30,8 @@ _SEP = "\0"
 _NAME = operator.itemgetter("name")
 _ID = operator.itemgetter("id")
 _EMPTY: Tuple[Any, ...] = ()
+_UNSET = object()
+_IS_STR = str.__instancecheck__
 
 
 class Node:
@@ -74,45 +76,74 @@ class Node:
     def from_dict(cls, raw: Any, index: int = 0, lazy: bool = False) -> "Node":
         """Validate a node of the snapshot shape. ``index`` is its position (for messages);
         ``lazy`` leaves the containers unparsed until a check needs them."""
+        if raw.__class__ is dict:  # the usual shape, with exact types: one straight pass
+            get = raw.get
+            node_id = get("id")
+            labels = get("labels")
+            name = get("name")
+            addr = get("addr")
+            health = get("health")
+            cpus = get("cpus")
+            memory = get("memory")
+            containers = get("containers")
+            if (node_id.__class__ is str and node_id and labels.__class__ is dict and name.__class__ is str
+                    and addr.__class__ is str and health.__class__ is int and 0 <= health <= 100
+                    and cpus.__class__ is int and cpus >= 0 and memory.__class__ is int and memory >= 0
+                    and containers.__class__ is list and all(map(_IS_STR, labels.values()))):
+                self = cls.__new__(cls)
+                self.id = node_id
+                self.raw = raw
+                self._index = index
+                self.labels = labels if lazy else dict(labels)
+                self.name = name or node_id
+                self.addr = addr
+                self.health = health
+                self.cpus = cpus
+                self.memory = memory
+            else:
+                self = cls._checked(raw, index, lazy)
+                containers = get("containers") or []
+        else:
+            self = cls._checked(raw, index, lazy)
+            containers = raw.get("containers") or []
+        self._images = None  # read and checked on first use
+        self._image_names = None
+        self._loose_usage = None
+        self._loose = containers  # the aggregates are made by _load()
+        if not lazy:
+            self._load()
+        return self
+
+    @classmethod
+    def _checked(cls, raw: Any, index: int, lazy: bool) -> "Node":
+        """The scalar fields of any mapping, each checked with a message naming it."""
         if raw.__class__ is not dict and not is_mapping(raw):
             raise _node_error(index, None, "must be a mapping, got %s" % describe(raw))
         get = raw.get
         node_id = get("id")
-        if node_id.__class__ is not str or not node_id:
-            if not isinstance(node_id, str) or not node_id:
-                raise _node_error(index, None, "'id' must be a non-empty string, got %s" % describe(node_id))
+        if not isinstance(node_id, str) or not node_id:
+            raise _node_error(index, None, "'id' must be a non-empty string, got %s" % describe(node_id))
         self = cls.__new__(cls)
         self.id = node_id
         self.raw = raw
         self._index = index
-        self.labels = _node_labels(get("labels"), index, node_id)
+        self.labels = _node_labels(get("labels"), index, node_id, copy=not lazy)
         name = get("name")
-        if name is not None and name.__class__ is not str:
+        if name is not None and not isinstance(name, str):
             raise _node_error(index, node_id, "'name' must be a string, got %s" % describe(name))
         self.name = name or node_id
-        addr = get("addr")
-        self.addr = addr if addr.__class__ is str else _optional_text(addr, index, node_id, "addr")
+        self.addr = _optional_text(get("addr"), index, node_id, "addr")
         health = get("health")
         if health is None:
             health = 100
-        elif health.__class__ is not int or not 0 <= health <= 100:
-            if isinstance(health, bool) or not isinstance(health, (int, float)) or not 0 <= health <= 100:
-                raise _node_error(index, node_id, "'health' must be a number 0..100, got %s" % describe(health))
+        elif isinstance(health, bool) or not isinstance(health, (int, float)) or not 0 <= health <= 100:
+            raise _node_error(index, node_id, "'health' must be a number 0..100, got %s" % describe(health))
         self.health = health
         self.cpus = _whole(get("cpus"), index, node_id, "cpus")
         self.memory = _whole(get("memory"), index, node_id, "memory")
         containers = get("containers")
-        if containers is None:
-            containers = []
-        elif containers.__class__ is not list and not isinstance(containers, list):
+        if containers is not None and not isinstance(containers, list):
             raise _node_error(index, node_id, "'containers' must be a list, got %s" % describe(containers))
-        self._images = None  # read and checked on first use
-        self._image_names = None
-        self._loose_usage = None
-        self._clear()
-        self._loose = containers
-        if not lazy:
-            self._load()
         return self
 
     def _load(self) -> None:
@@ -121,8 +152,7 @@ class Node:
         if raw is None:
             return
         parsed = [Container.from_dict(c, self.name, i) for i, c in enumerate(raw)]
-        self._loose = None
-        self._loose_usage = None
+        self._clear()
         for container in parsed:
             self._count(container)
         self._containers = parsed
@@ -207,18 +237,24 @@ class Node:
 
     def has_named_container(self, key: str) -> bool:
         """A container with a name is called ``key`` or has it as full or 12-character id."""
-        loose = self._loose
-        if loose is not None:
-            if not self._raw_may_hold(_SEP + key + _SEP, SHORT_ID if len(key) == SHORT_ID else 0):
+        if self._loose is not None:
+            short = len(key) == SHORT_ID
+            if not self._raw_may_hold(key, False):
                 return False
+            found = self._raw_named(lambda name, cid: name == key or cid == key or (short and cid[:SHORT_ID] == key))
+            if found is not None:
+                return found
             self._load()
         return key in self._keys
 
     def has_named_container_prefix(self, prefix: str) -> bool:
         """A container with a name has a name or id that starts with ``prefix``."""
         if self._loose is not None:
-            if not self._raw_may_hold(_SEP + prefix, 0):
+            if not self._raw_may_hold(prefix, True):
                 return False
+            found = self._raw_named(lambda name, cid: name.startswith(prefix) or cid.startswith(prefix))
+            if found is not None:
+                return found
             self._load()
         text = self._keys_text
         if text is None:
@@ -362,19 +398,42 @@ class Node:
 
     # -- cheap looks at unparsed containers (they can only err towards "maybe") -------------
 
-    def _raw_may_hold(self, needle: str, short: int) -> bool:
-        """Could a named container be called ``needle`` (\\0key\\0 or \\0prefix) or have it as id?"""
+    def _raw_may_hold(self, key: str, prefix: bool) -> bool:
+        """Could a named container be called ``key`` (or start with it, for a prefix) or have it as
+        (the start of) its id? Substring searches in the joined names and ids; a literal that is
+        not 12 characters long is compared with the ids, which reads no more than their length."""
         containers = self._loose
+        end = "" if prefix else _SEP
         try:
             names = _SEP + _SEP.join(map(_NAME, containers)) + _SEP
-            if needle in names or _SEP + "/" + needle[1:] in names:
+            if _SEP + key + end in names or _SEP + "/" + key + end in names:
                 return True
-            ids = _SEP + _SEP.join(map(_ID, containers)) + _SEP
-        except (KeyError, TypeError):  # a missing or non-string name or id: parse and judge exactly
+            ids = list(map(_ID, containers))
+            if not prefix and len(key) != SHORT_ID:
+                return key in ids
+            text = _SEP.join(ids)
+        except (KeyError, TypeError):  # a missing or non-string name or id: look closer
             return True
-        if short:
-            return needle[:-1] in ids  # '\0' + 12-char key: a prefix of some id
-        return needle in ids
+        return text.startswith(key) or _SEP + key in text
+
+    def _raw_named(self, test: Any) -> Optional[bool]:
+        """``test(name, id)`` over the raw containers that have a name (None: the shapes are not
+        plain, so the caller parses the node instead)."""
+        try:
+            for c in self._loose:
+                name = c.get("name")
+                if not name:
+                    if name is None or name.__class__ is str:
+                        continue
+                    return None
+                cid = c.get("id") or ""
+                if name.__class__ is not str or cid.__class__ is not str:
+                    return None
+                if test(name[1:] if name[0] == "/" else name, cid):
+                    return True
+        except AttributeError:
+            return None
+        return False
 
     def _raw_may_bind(self, port: Optional[int]) -> bool:
         text = str(port)
@@ -432,7 +491,9 @@ def repository(reference: str) -> str:
 
 def _adopt(target: Node, source: Node) -> None:
     for slot in Node.__slots__:
-        setattr(target, slot, getattr(source, slot))
+        value = getattr(source, slot, _UNSET)
+        if value is not _UNSET:
+            setattr(target, slot, value)
 
 
 def _position(containers: List[Container], ref: Union[str, Container]) -> Optional[int]:
@@ -462,7 +523,7 @@ def _index_change(index: Dict[Any, List[Any]], key: Any, value: Any, sign: int) 
         del index[key]
 
 
-def _node_labels(labels: Any, index: int, node_id: str) -> Dict[str, str]:
+def _node_labels(labels: Any, index: int, node_id: str, copy: bool = True) -> Dict[str, str]:
     if labels is None:
         return {}
     if labels.__class__ is dict:
@@ -470,7 +531,7 @@ def _node_labels(labels: Any, index: int, node_id: str) -> Dict[str, str]:
             if value.__class__ is not str:
                 break
         else:
-            return dict(labels)
+            return dict(labels) if copy else labels
     elif not is_mapping(labels):
         raise _node_error(index, node_id, "'labels' must be a mapping, got %s" % describe(labels))
     result = {}

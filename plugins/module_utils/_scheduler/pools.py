@@ -3,15 +3,18 @@
 """The candidate nodes of one placement, by position: prebuilt Nodes, or snapshot dicts made
 into Nodes on demand.
 
-Label-only checks run on ``labelled()`` (position, labels) pairs, so a snapshot node that a
-label constraint removes is never built; ``view(i)`` builds (once) the rest.
+The first label-only check runs in ``labelled()``, the others on the (position, labels) pairs it
+returns, so a snapshot node that a label constraint removes is never built; ``view(i)`` builds
+(once) the rest.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from .errors import INVALID_NODES, SchedulingError, describe
 from .node import Node
+
+KeepLabels = Callable[[Mapping[str, Any]], bool]
 
 _NO_LABELS: Mapping[str, Any] = {}
 
@@ -40,8 +43,9 @@ class NodeList:
     def all(self) -> List[Node]:
         return list(self.nodes)
 
-    def labelled(self) -> List[Tuple[int, Mapping[str, Any]]]:
-        return [(i, node.labels) for i, node in enumerate(self.nodes)]
+    def labelled(self, keep_labels: KeepLabels) -> List[Tuple[int, Mapping[str, Any]]]:
+        """(position, labels) of the nodes whose labels ``keep_labels`` accepts."""
+        return [(i, node.labels) for i, node in enumerate(self.nodes) if keep_labels(node.labels)]
 
     def positions(self) -> Dict[int, int]:
         """id(node) -> position, to read records of node-level checks."""
@@ -76,21 +80,24 @@ class Snapshot:
     def all(self) -> List[Node]:
         return self.views(range(len(self.raws)))
 
-    def labelled(self) -> List[Tuple[int, Mapping[str, Any]]]:
-        """(position, labels) of every node, checked like Node.from_dict checks them, without a Node."""
+    def labelled(self, keep_labels: KeepLabels) -> List[Tuple[int, Mapping[str, Any]]]:
+        """(position, labels) of the nodes whose labels ``keep_labels`` accepts; id and labels are
+        checked like Node.from_dict checks them, without making a Node."""
         out = []
         for index, raw in enumerate(self.raws):
+            labels = None
             if raw.__class__ is dict:
                 node_id = raw.get("id")
-                labels = raw.get("labels")
                 if node_id and node_id.__class__ is str:
-                    if labels.__class__ is dict:
-                        out.append((index, labels))
-                        continue
+                    labels = raw.get("labels")
                     if labels is None:
-                        out.append((index, _NO_LABELS))
-                        continue
-            out.append((index, self.view(index).labels))  # validates (raises a clear error)
+                        labels = _NO_LABELS
+                    elif labels.__class__ is not dict:
+                        labels = None
+            if labels is None:
+                labels = self.view(index).labels  # validates (raises a clear error)
+            if keep_labels(labels):
+                out.append((index, labels))
         return out
 
     def positions(self) -> Dict[int, int]:

@@ -13,8 +13,8 @@ from .errors import SchedulingError, describe
 from .validation import is_mapping
 
 _UNSPECIFIED_IPS = frozenset(("", "0.0.0.0", "::"))
-_EXPOSED_MEMO: Dict[Any, str] = {}
-_EXPOSED_MEMO_LIMIT = 1024
+EXPOSED_MEMO: Dict[Any, str] = {}
+EXPOSED_MEMO_LIMIT = 1024
 
 
 class PortBinding(NamedTuple):
@@ -42,7 +42,7 @@ class PortBinding(NamedTuple):
 
 def exposed_key(value: Any, what: str) -> str:
     """'80' / 80 / '80/TCP' -> '80/tcp' (Docker's ExposedPorts key form)."""
-    key = _EXPOSED_MEMO.get(value) if value.__class__ is str else None
+    key = EXPOSED_MEMO.get(value) if value.__class__ is str else None
     if key is not None:
         return key
     if isinstance(value, bool) or not isinstance(value, (int, str)):
@@ -52,8 +52,8 @@ def exposed_key(value: Any, what: str) -> str:
     if not port.isdigit():
         raise SchedulingError("%s must be a port like '80/tcp', got %r" % (what, value))
     key = "%d/%s" % (int(port), proto or "tcp")
-    if value.__class__ is str and len(_EXPOSED_MEMO) < _EXPOSED_MEMO_LIMIT:
-        _EXPOSED_MEMO[value] = key
+    if value.__class__ is str and len(EXPOSED_MEMO) < EXPOSED_MEMO_LIMIT:
+        EXPOSED_MEMO[value] = key
     return key
 
 
