@@ -48,6 +48,15 @@ def aiohttp_module() -> Any:
     return aiohttp
 
 
+def new_session(connector: Any) -> Any:
+    """A session that adds nothing of its own: no proxy/CA variables from the environment, no
+    ``Accept-Encoding`` (answers are relayed byte for byte to clients that did not ask for gzip)."""
+    aiohttp = aiohttp_module()
+    return aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False,
+                                 skip_auto_headers=("Accept-Encoding", "User-Agent"),
+                                 headers={"User-Agent": "dockyard-swarm"})
+
+
 def version_tuple(version: str) -> tuple:
     """'1.41' -> (1, 41); anything unreadable sorts first."""
     try:
@@ -126,7 +135,7 @@ class AsyncEngineClient:
             else:
                 connector = aiohttp.TCPConnector(ssl=self.ssl_context if self.ssl_context is not None else False,
                                                  limit=0, limit_per_host=64)
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False)
+            self._session = new_session(connector)
         return self._session
 
     async def close(self) -> None:

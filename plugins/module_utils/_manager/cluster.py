@@ -20,6 +20,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client 
     AsyncEngineClient,
     aiohttp_module,
     min_version,
+    new_session,
     version_tuple,
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.tls_context import client_ssl_context
@@ -57,7 +58,7 @@ class Cluster:
             aiohttp = aiohttp_module()
             connector = aiohttp.TCPConnector(ssl=self.ssl_context if self.ssl_context is not None else False,
                                              limit=0, limit_per_host=64, keepalive_timeout=60)
-            self.session = aiohttp.ClientSession(connector=connector, trust_env=False, auto_decompress=False)
+            self.session = new_session(connector)
         return self.session
 
     def client_for(self, addr: str) -> AsyncEngineClient:

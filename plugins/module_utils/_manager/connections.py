@@ -60,18 +60,42 @@ def _hijacked(protocol: Any) -> bool:
 
 
 class HalfCloseSSLProtocol(sslproto.SSLProtocol):
-    """asyncio's TLS protocol, except that a TCP EOF on a hijacked connection is a half-close."""
+    """asyncio's TLS protocol, except that the client ending its writing on a hijacked connection
+    (a TLS close_notify, or a bare TCP FIN) is a half-close: the EOF goes up, writing goes on."""
+
+    _skip_shutdown = False
+
+    def _hijacked_and_open(self) -> bool:
+        try:
+            return self._state == sslproto.SSLProtocolState.WRAPPED and _hijacked(self._app_protocol)
+        except AttributeError:  # another asyncio implementation: plain behaviour
+            return False
+
+    def _call_eof_received(self) -> None:
+        if not self._hijacked_and_open():
+            super()._call_eof_received()
+            return
+        # close_notify from the client: tell the hijack, and skip the shutdown asyncio starts next
+        self._skip_shutdown = True
+        if self._app_state == sslproto.AppProtocolState.STATE_CON_MADE:
+            self._app_state = sslproto.AppProtocolState.STATE_EOF
+            try:
+                self._app_protocol.eof_received()
+            except Exception:  # the hijack ends itself; never break the transport from here
+                LOG.debug("eof handling failed", exc_info=True)
+
+    def _start_shutdown(self) -> None:
+        if self._skip_shutdown:
+            self._skip_shutdown = False
+            return
+        super()._start_shutdown()
 
     def eof_received(self) -> Optional[bool]:
-        try:
-            wrapped = self._state == sslproto.SSLProtocolState.WRAPPED
-            app = self._app_protocol
-        except AttributeError:  # another asyncio implementation: plain behaviour
-            return super().eof_received()
-        if wrapped and _hijacked(app):
+        if self._hijacked_and_open():  # a TCP FIN without close_notify (the docker CLI's CloseWrite on raw TCP)
+            self._eof_received = False
             try:
-                app.eof_received()
-            except Exception:  # the hijack ends itself; never break the transport from here
+                self._app_protocol.eof_received()
+            except Exception:
                 LOG.debug("eof handling failed", exc_info=True)
             return True
         return super().eof_received()

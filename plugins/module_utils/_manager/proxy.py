@@ -18,7 +18,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import
 
 HOP_BY_HOP = frozenset(("host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "te",
                         "trailer", "proxy-authorization", "proxy-authenticate", "expect"))
-NOT_RELAYED = HOP_BY_HOP | {"api-version", "server", "date", "content-encoding"}
+NOT_RELAYED = HOP_BY_HOP | {"api-version", "server", "date"}
 CHUNK = 65536
 
 
