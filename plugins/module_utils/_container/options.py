@@ -28,8 +28,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing 
     parse_text_list,
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.containers import PULL_POLICIES
-from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import DEFAULT_STRATEGY, SchedulingError
-from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.placement import DEFAULT_OVERCOMMIT
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import DEFAULT_OVERCOMMIT, DEFAULT_STRATEGY, SchedulingError
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.registry import get_filters, get_strategy
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.resources import overcommit_ratio
 

@@ -63,8 +63,7 @@ def test_every_written_option_is_compared_and_read_back() -> None:
 
 
 def test_scheduler_defaults_come_from_the_scheduler() -> None:
-    from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import DEFAULT_STRATEGY
-    from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.placement import DEFAULT_OVERCOMMIT
+    from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import DEFAULT_OVERCOMMIT, DEFAULT_STRATEGY
 
     for data in (options.CONTAINER_OPTIONS, options.INFO_OPTIONS):
         assert data["strategy"]["default"] == DEFAULT_STRATEGY
