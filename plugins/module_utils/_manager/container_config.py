@@ -123,12 +123,12 @@ def build_create(body: Mapping[str, Any], name: Optional[str], engine_names: Cal
            "ports": ports, "network_mode": _network_mode(host_config), "exposed_ports": exposed,
            "volumes_from": volumes_from, "links": links}
     try:
+        expressions = gather_expressions(raw)
         request = clean_request(raw)
         constraints = list(request["constraints"])
         _local_network(created, host_config, engine_names, constraints)
-        request["constraints"] = constraints
+        request["constraints"] = expressions["constraints"] = constraints
         request["network_mode"] = _network_mode(host_config)
-        expressions = gather_expressions(request)
     except SchedulingError as exc:
         raise BadRequest(str(exc)) from None
     _reschedule(expressions.get("reschedule_policies") or [])

@@ -142,6 +142,10 @@ class Creation:
             return False
         if any(c.startswith("node==") and not c.startswith("node==~") for c in self.spec.request.get("constraints") or []):
             return False
+        wanted = {self.spec.image, self.spec.image + ":latest"}
+        if not any(wanted & set(image.get("RepoTags") or []) for engine in self.picture.validated_engines()
+                   for image in engine.images):
+            return False  # nowhere to go: the pull error is the answer
         self.image_affinity_tried = True
         raw = dict(self.spec.request, affinities=list(self.spec.request.get("affinities") or []) + ["image==" + self.spec.image])
         try:

@@ -11,7 +11,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager import con
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import add_route
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import not_implemented
 
-C = "/containers/{name}"
+C = "/containers/{name:[^/]+(?:/[^/]+)?}"  # `node-1/web` names reach here unescaped
 LATER = {
     "/images": "Image management (docker images, pull, push, tag, rmi, save, load)",
     "/networks": "Network management (docker network ...)",
