@@ -124,7 +124,9 @@ options:
         see C(docker network create), or overlay networks of the engines' own key-value store).
       - Each entry is a dict with V(name) and optionally V(aliases), V(ipv4_address), V(ipv6_address), V(links). The
         first network (or the one O(network_mode) names) is given at create, the others are joined right after
-        create, before the container starts; when joining one fails, the container is removed again.
+        create, before the container starts. A network the chosen engine lacks fails the task before anything is
+        created (steer the container to engines that have it with O(constraints)); when joining one fails, the
+        container is removed again.
       - Without O(network_mode), the first network is the network mode (as C(docker run --network) and
         docker_container's default C(networks_cli_compatible=true)), so the container is not on the default bridge.
       - Not allowed with O(network_mode) V(host), V(none) or V(container:<name>).
