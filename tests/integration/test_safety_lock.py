@@ -108,8 +108,8 @@ def test_a_run_paused_past_its_lock_learns_it_lost_it(lab: dict, config: StoreCo
     assert "nothing was created after that" in out
 
 
-def test_swarm_container_never_writes_through_a_planted_lock_symlink(lab: dict, ansible_env: dict, prefix: str,
-                                                                       tmp_path: Path) -> None:
+def test_swarm_container_never_writes_through_a_planted_lock_symlink(
+        lab: dict, ansible_env: dict, prefix: str, tmp_path: Path) -> None:
     folder = tmp_path / "locks"
     folder.mkdir(mode=0o700)
     target = tmp_path / "precious.conf"

@@ -57,8 +57,8 @@ def test_the_module_succeeds_with_a_msg_and_a_warning(monkeypatch):
     cluster = Cluster(["10.0.0.1:2376"], "nodes://10.0.0.1:2376", None, ConnectionOptions())
     monkeypatch.setattr(info_module, "resolve_cluster", lambda params: cluster)
     monkeypatch.setattr(info_module, "read_nodes", lambda found: nodes)
-    monkeypatch.setattr(info_module, "settings_from", lambda params: types.SimpleNamespace(strategy="spread", filters=None,
-                                                                                             overcommit=0.05))
+    settings = types.SimpleNamespace(strategy="spread", filters=None, overcommit=0.05)
+    monkeypatch.setattr(info_module, "settings_from", lambda params: settings)
     module = FakeModule({})
     run_swarm_info(module)
     assert module.result["changed"] is False and module.result["totals"]["healthy"] == 0
