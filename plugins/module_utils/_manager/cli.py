@@ -137,7 +137,7 @@ def run_list(args: Any, environ: Dict[str, str]) -> int:
     duration(args.timeout, "--timeout")
     params = discovery_params(args.discovery_opt)
     for addr in list_nodes(source, params, environ):
-        print(addr)
+        sys.stdout.write(addr + "\n")
     return 0
 
 
@@ -160,7 +160,7 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
         config = manage_config(args, environ)
     except (ConfigError, DiscoveryError) as exc:
         LOG.error("%s", exc)
-        print("swarm %s: %s" % (command, exc), file=sys.stderr)
+        sys.stderr.write("swarm %s: %s\n" % (command, exc))
         return 1
     from ansible_collections.dockyard.swarm.plugins.module_utils._manager.server import run
 

@@ -40,8 +40,8 @@ def manager_event(action: str, node: Mapping[str, str], now: Optional[float] = N
     now = time.time() if now is None else now
     return {
         "status": action, "id": node["Id"], "from": "swarm node:%s" % node["Name"], "Type": "swarm", "Action": action,
-        "Actor": {"ID": node["Id"], "Attributes": {"node.name": node["Name"], "node.id": node["Id"],
-                                                    "node.addr": node["Addr"], "node.ip": node["Ip"]}},
+        "Actor": {"ID": node["Id"], "Attributes": {
+            "node.name": node["Name"], "node.id": node["Id"], "node.addr": node["Addr"], "node.ip": node["Ip"]}},
         "scope": "local", "time": int(now), "timeNano": int(now * 1e9), "node": dict(node),
     }
 

@@ -126,8 +126,8 @@ async def hijack_request(cluster: Any, request: Any, engine: Any, path: str, reg
     try:
         if status not in (101, 200):
             data = await _read_error_body(stream, headers)
-            return web.Response(status=status, body=data, content_type=(header(headers, "Content-Type") or
-                                                                       "application/json").split(";")[0])
+            content_type = (header(headers, "Content-Type") or "application/json").split(";")[0]
+            return web.Response(status=status, body=data, content_type=content_type)
         transport = request.transport
         lines = ["HTTP/1.1 %s %s" % ((101, "UPGRADED") if upgrade else (200, "OK"))]
         lines.append("Content-Type: %s" % (header(headers, "Content-Type") or "application/vnd.docker.raw-stream"))

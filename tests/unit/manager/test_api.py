@@ -84,8 +84,8 @@ def test_pending_reservations_make_parallel_creates_see_each_other():
         engines = (FakeEngine("node-1", memory=1 << 30), FakeEngine("node-2", memory=1 << 30))
         async with manager(*engines) as h:
             body = {"Image": "busybox:latest", "HostConfig": {"Memory": 700 << 20}}
-            results = await asyncio.gather(*(h.json("POST", "/v1.41/containers/create?name=p%d" % i, json=body)
-                                              for i in range(3)))
+            creates = [h.json("POST", "/v1.41/containers/create?name=p%d" % i, json=body) for i in range(3)]
+            results = await asyncio.gather(*creates)
             statuses = sorted(status for status, _body in results)
             assert statuses == [201, 201, 500]  # one per node (1 GiB each, +5 %), the third fits nowhere
             assert sorted(len(e.containers) for e in engines) == [1, 1]
@@ -105,8 +105,7 @@ def test_name_taken_by_pending_create_is_a_conflict():
                 await gate.wait()
                 return await original(request)
 
-            engine.server.app.router._resources  # noqa: B018  (the route table is frozen; patch the handler)
-            engine.create = slow_create
+            engine.create = slow_create  # the route table is frozen: patch the route's handler too
             for route in engine.server.app.router.routes():
                 if route.handler == original:
                     route._handler = slow_create
