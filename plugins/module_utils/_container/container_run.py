@@ -27,6 +27,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.errors i
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.execute import apply_placements, apply_states, failures
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.lock import placement_lock
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing import ContainerOptionError
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.picture import Picture
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.plan import (
     PlacementFailed,
     Plan,
@@ -57,18 +58,17 @@ def desired_containers(params: Mapping[str, Any], settings: Settings) -> List[De
 
 def plan_task(params: Mapping[str, Any], desireds: Sequence[Desired], planner: Planner,
               nodes: List[Dict[str, Any]]) -> List[Plan]:
-    """Plans for every container of the task, from one snapshot."""
+    """Plans for every container of the task, from one snapshot (kept as ``planner.picture``)."""
     name = params["name"]
     replicas = params.get("replicas")
+    picture = planner.picture = Picture(nodes)
     if planner.settings.state == "absent":
-        names = [name] if replicas is None else surplus_replicas(nodes, name, 0)
-        return planner.remove(nodes, names, "state=absent")
-    plans = []
-    for desired in desireds:
-        plan, nodes = planner.converge(desired, nodes)
-        plans.append(plan)
+        names = [name] if replicas is None else surplus_replicas(picture.node_dicts(), name, 0)
+        return planner.remove(picture, names, "state=absent")
+    plans = [planner.converge(desired, picture) for desired in desireds]
     if replicas is not None:
-        plans += planner.remove(nodes, surplus_replicas(nodes, name, replicas), "scaled down to %d replicas" % replicas)
+        plans += planner.remove(picture, surplus_replicas(picture.node_dicts(), name, replicas),
+                                "scaled down to %d replicas" % replicas)
     return plans
 
 
@@ -151,7 +151,7 @@ def converge_cluster(params: Mapping[str, Any], cluster: Cluster, settings: Sett
             planner = Planner(settings, engines, check_mode)
             plans = plan_task(params, desireds, planner, nodes)
             if not check_mode:
-                apply_placements(plans, engines, settings, nodes=nodes, lock=lock)
+                apply_placements(plans, engines, settings, planner, lock=lock)
         if not check_mode:
             apply_states(plans, engines, settings)
         result = task_result(params, plans, with_diff)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.desired import SWARM_ID_LABEL, Settings
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.engines import Engines
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.placement import misfit, rank, with_pending
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.plan import Plan, where
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.picture import Picture
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.placement import misfit, rank
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.plan import Plan, Planner, where
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineAPIError, EngineUnreachableError
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError
 
@@ -32,7 +33,6 @@ MAX_WORKERS = 16
 PLACEMENT_ROUNDS = 4
 # Engine answers that say the engine itself is in trouble (not the request): worth another node.
 RETRY_ELSEWHERE_STATUS = frozenset((500, 502, 503, 504))
-Nodes = List[Dict[str, Any]]
 
 
 def _each(plans: Sequence[Plan], step: Callable[[Plan], None]) -> None:
@@ -73,10 +73,11 @@ def _retry_elsewhere(exc: BaseException) -> bool:
 class _Round:
     """One round of creates and their verification; what must be placed again comes out of it."""
 
-    def __init__(self, engines: Engines, settings: Settings, nodes: Dict[str, Dict[str, Any]]) -> None:
+    def __init__(self, engines: Engines, planner: Planner, picture: Picture) -> None:
         self.engines = engines
-        self.settings = settings
-        self.nodes = nodes  # node id -> the freshest picture of that node this run has
+        self.planner = planner
+        self.settings = planner.settings
+        self.picture = picture  # fresh reads and unreachable engines go into it
         self.again: List[Plan] = []
 
     def create(self, plan: Plan) -> None:
@@ -89,7 +90,7 @@ class _Round:
         except Exception as exc:
             plan.log.append("create %s on %s failed: %s" % (plan.name, where(node), exc))
             if _retry_elsewhere(exc):
-                self.nodes[node["id"]] = dict(node, health=0, status="Unhealthy", error=str(exc))
+                self.picture.mark_down(node["id"], str(exc))
                 self.again.append(plan)
                 return
             raise
@@ -97,7 +98,7 @@ class _Round:
 
     def verify(self, node_id: str, plans: List[Plan]) -> None:
         """Keep what fits beside everything the engine holds now; step the rest back (the exclusion rule)."""
-        node = self.nodes[node_id]
+        node = self.picture.dicts[node_id]
         fresh = self.engines.read_node(node)
         if not fresh.get("health"):
             for plan in plans:
@@ -105,15 +106,15 @@ class _Round:
                               "(%s); the container may exist there: check it before running again"
                               % (where(node), fresh.get("error")))
                 plan.log.append(plan.error)
-            self.nodes[node_id] = dict(node, health=0, status="Unhealthy", error=fresh.get("error"))
+            self.picture.mark_down(node_id, str(fresh.get("error")))
             return
-        fresh = dict(fresh, id=node["id"])  # a shared engine ID may have been disambiguated in the snapshot
+        fresh = dict(fresh, id=node_id)  # a shared engine ID may have been disambiguated in the snapshot
         ours = {str((plan.result or {}).get("Id")): plan for plan in plans}
         by_id = {container.get("id"): container for container in fresh.get("containers") or []}
         kept = [container for container in fresh.get("containers") or [] if container.get("id") not in ours]
         for container_id, plan in ours.items():
             view = dict(fresh, containers=kept)
-            problem = misfit(plan.desired, view, self.settings)  # type: ignore[arg-type]
+            problem = misfit(self.planner.request(plan.desired), view, self.settings)  # type: ignore[arg-type]
             if problem is None and container_id in by_id:
                 kept = kept + [by_id[container_id]]
                 plan.done = True
@@ -124,7 +125,7 @@ class _Round:
                             % (plan.name, where(node), problem))
             plan.result = None
             self.again.append(plan)
-        self.nodes[node_id] = dict(fresh, containers=kept)
+        self.picture.put(dict(fresh, containers=kept))
 
 
 def _verify_all(created: Sequence[Plan], step: _Round) -> None:
@@ -150,18 +151,19 @@ def _verify_all(created: Sequence[Plan], step: _Round) -> None:
         list(pool.map(verify, groups))
 
 
-def _place_again(plans: Sequence[Plan], nodes: Nodes, settings: Settings) -> List[Plan]:
+def _place_again(plans: Sequence[Plan], planner: Planner, picture: Picture) -> List[Plan]:
     """Rank each stepped-back plan on the refreshed picture (they see each other as pending); the placeable ones."""
     placed = []
     for plan in plans:
+        request = planner.request(plan.desired)  # type: ignore[arg-type]
         try:
-            node, placement = rank(plan.desired, nodes, settings)  # type: ignore[arg-type]
+            node, placement = rank(request, picture, planner.settings)
         except SchedulingError as exc:
             plan.error = "Cannot place %s after %s: %s" % (plan.name, plan.log[-1] if plan.log else "a failed attempt", exc)
             continue
         placement.reason = "placed again: %s" % placement.reason
         plan.node, plan.placement = node, placement
-        nodes[:] = with_pending(nodes, node["id"], plan.desired)  # type: ignore[arg-type]
+        picture.add_pending(node["id"], request, plan.desired.labels)  # type: ignore[union-attr]
         placed.append(plan)
     return placed
 
@@ -172,12 +174,13 @@ def _ensure_held(lock: Any) -> None:
         check()
 
 
-def apply_placements(plans: Sequence[Plan], engines: Engines, settings: Settings, nodes: Optional[Nodes] = None,
+def apply_placements(plans: Sequence[Plan], engines: Engines, settings: Settings, planner: Planner,
                      lock: Any = None) -> None:
     """Remove what must go, create what must be created and verify it (run under the placement lock).
 
-    ``nodes`` is the snapshot the plans were made on (needed to place again); ``lock`` the placement
-    lock, checked before every round of creates so a run that lost it never acts on what it read.
+    ``planner`` made the plans (its picture and parsed requests are needed to place again); ``lock``
+    is the placement lock, checked before every round of creates so a run that lost it never acts on
+    what it read.
     """
     for plan in plans:
         plan.executed = True
@@ -191,16 +194,13 @@ def apply_placements(plans: Sequence[Plan], engines: Engines, settings: Settings
         plan.log.append("remove %s from %s: %s" % (plan.name, where(plan.old_node), plan.why))
 
     _each([plan for plan in plans if plan.remove_old and plan.old is not None and plan.old_node is not None], remove_old)
-    picture: Dict[str, Dict[str, Any]] = {node["id"]: node for node in nodes or []}
-    for plan in plans:
-        if plan.node is not None and plan.node["id"] not in picture:
-            picture[plan.node["id"]] = plan.node
+    picture = planner.picture if planner.picture is not None else Picture([])
     todo = [plan for plan in plans if plan.create and plan.desired is not None and plan.node is not None and plan.error is None]
     for round_number in range(1, PLACEMENT_ROUNDS + 1):
         if not todo:
             return
         _ensure_held(lock)
-        step = _Round(engines, settings, picture)
+        step = _Round(engines, planner, picture)
         _each(todo, step.create)
         _verify_all([plan for plan in todo if plan.result is not None and plan.error is None], step)
         again = [plan for plan in step.again if plan.error is None]
@@ -210,8 +210,7 @@ def apply_placements(plans: Sequence[Plan], engines: Engines, settings: Settings
             for plan in again:
                 plan.error = "not placed after %d attempt(s); last: %s" % (round_number, plan.log[-1])
             return
-        todo = _place_again(again, list(step.nodes.values()), settings)
-        picture = step.nodes
+        todo = _place_again(again, planner, picture)
 
 
 def apply_states(plans: Sequence[Plan], engines: Engines, settings: Settings) -> None:

@@ -19,18 +19,16 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.compare 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.desired import REPLICA_LABEL, Desired, Settings
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.engines import Engines
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing import ContainerOptionError
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.picture import Picture
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.placement import (
     Placement,
     kept,
     misfit,
     rank,
-    with_pending,
-    without,
+    scheduler_request,
 )
-from ansible_collections.dockyard.swarm.plugins.module_utils._engine import AmbiguousContainerError, find_by_name
-from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError
-
-Nodes = List[Dict[str, Any]]
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine import AmbiguousContainerError
+from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import Request, SchedulingError
 
 
 class PlacementFailed(Exception):
@@ -99,19 +97,24 @@ def where(node: Optional[Mapping[str, Any]]) -> str:
 
 
 class Planner:
-    """Plans a task's containers one after the other on one evolving snapshot."""
+    """Plans a task's containers one after the other on the run's picture (changed in place)."""
 
     def __init__(self, settings: Settings, engines: Engines, check_mode: bool) -> None:
         self.settings = settings
         self.engines = engines
         self.check_mode = check_mode
+        self.picture: Optional[Picture] = None
+        self.requests: Dict[int, Request] = {}
 
-    def _one_match(self, nodes: Sequence[Mapping[str, Any]], name: str) -> Optional[Tuple[Dict[str, Any], Dict[str, Any]]]:
-        matches = [(node, container) for node, container in find_by_name(nodes, name) if container.get("name") == name]
+    def request(self, desired: Desired) -> Request:
+        return scheduler_request(desired, self.requests)
+
+    def _one_match(self, picture: Picture, name: str) -> Optional[Tuple[Dict[str, Any], Dict[str, Any]]]:
+        matches = [(node, container) for node, container in picture.named(name) if container.get("name") == name]
         if len(matches) > 1:
-            where = ", ".join("%s (%s)" % (node.get("name"), node.get("addr")) for node, unused in matches)
+            places = ", ".join("%s (%s)" % (node.get("name"), node.get("addr")) for node, unused in matches)
             raise AmbiguousContainerError("The container name %r exists on several engines: %s. Names must be unique "
-                                          "cluster-wide: remove the extra ones (state=absent removes all)." % (name, where))
+                                          "cluster-wide: remove the extra ones (state=absent removes all)." % (name, places))
         return (dict(matches[0][0]), dict(matches[0][1])) if matches else None
 
     def _image_id(self, desired: Desired, node: Mapping[str, Any]) -> Optional[str]:
@@ -124,36 +127,36 @@ class Planner:
             image_id = self.engines.pull(node, desired.image)
         return image_id
 
-    def converge(self, desired: Desired, nodes: Nodes) -> Tuple[Plan, Nodes]:
-        """Plan ``desired`` (state started/present/stopped) and return the snapshot with it placed."""
+    def converge(self, desired: Desired, picture: Picture) -> Plan:
+        """Plan ``desired`` (state started/present/stopped); the picture then holds it as pending."""
         try:
-            return self._converge(desired, nodes)
+            return self._converge(desired, picture)
         except SchedulingError as exc:
             raise PlacementFailed(desired.name, exc) from None
 
-    def _converge(self, desired: Desired, nodes: Nodes) -> Tuple[Plan, Nodes]:
+    def _converge(self, desired: Desired, picture: Picture) -> Plan:
         plan = Plan(desired.name, desired)
         state = self.settings.state
-        match = self._one_match(nodes, desired.name)
+        request = self.request(desired)
+        match = self._one_match(picture, desired.name)
         inspect = self.engines.inspect(match[0], match[1]["id"]) if match else None
         if match and inspect is not None:
             node, summary = match
             plan.old_node, plan.old = node, inspect
             plan.differences = differences(desired, inspect, self._image_id(desired, node))
-            rest = without(nodes, summary["id"])
-            problem = misfit(desired, next(n for n in rest if n["id"] == node["id"]), self.settings)
+            problem = misfit(request, picture.typed[node["id"]], self.settings, summary["id"])
             if not plan.differences and not problem and not self.settings.recreate:
                 plan.node = node
                 plan.placement = kept(node, self.settings, "%s already exists on %s, which still satisfies the request."
                                       % (desired.name, node.get("name")))
                 plan.start = state == "started" and not plan.old_running
                 plan.stop = state == "stopped" and plan.old_running
-                return plan, nodes
+                return plan
             plan.remove_old = True
-            nodes = rest
+            picture.take_out(node["id"], summary["id"])
             if problem:
                 plan.why = "its node no longer satisfies the request (%s)" % problem
-                plan.node, plan.placement = rank(desired, nodes, self.settings)
+                plan.node, plan.placement = rank(request, picture, self.settings)
                 plan.placement.reason = "rescheduled: %s %s" % (plan.why, plan.placement.reason)
             else:
                 plan.why = "recreate requested" if not plan.differences else "configuration changed (%s)" % ", ".join(
@@ -164,16 +167,17 @@ class Planner:
         else:
             if not desired.image:
                 raise ContainerOptionError("image is required to create the container %s (it does not exist in the cluster)" % desired.name)
-            plan.node, plan.placement = rank(desired, nodes, self.settings)
+            plan.node, plan.placement = rank(request, picture, self.settings)
         plan.create = True
         plan.start = state == "started"
-        return plan, with_pending(nodes, plan.node["id"], desired)  # type: ignore[index]
+        picture.add_pending(plan.node["id"], request, desired.labels)  # type: ignore[index]
+        return plan
 
-    def remove(self, nodes: Sequence[Mapping[str, Any]], names: Sequence[str], why: str) -> List[Plan]:
+    def remove(self, picture: Picture, names: Sequence[str], why: str) -> List[Plan]:
         """Plans removing every container called one of ``names`` (duplicates included)."""
         plans = []
         for name in names:
-            for node, container in find_by_name(nodes, name):
+            for node, container in picture.named(name):
                 if container.get("name") != name:
                     continue
                 inspect = self.engines.inspect(node, container["id"])

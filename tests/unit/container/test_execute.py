@@ -103,7 +103,7 @@ def execute(params, nodes, engines, lock=None):
     settings = settings_from(params)
     planner = Planner(settings, engines, False)
     plans = plan_task(params, desired_containers(params, settings), planner, copy.deepcopy(nodes))
-    apply_placements(plans, engines, settings, nodes=copy.deepcopy(nodes), lock=lock or HeldLock())
+    apply_placements(plans, engines, settings, planner, lock=lock or HeldLock())
     apply_states(plans, engines, settings)
     return plans, task_result(params, plans, with_diff=False)
 
