@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Callable
 
@@ -106,6 +108,16 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path |
         time.sleep(0.2)
     reason = f" (last error: {last_exc})" if last_exc else ""
     raise LabError(f"{what} did not answer within {timeout:.0f}s{reason}{_log_tail(log)}")
+
+
+def http_status(request: urllib.request.Request, timeout: float = 2.0) -> int:
+    """The HTTP status of a request to a lab service, never through a proxy (its addresses are local)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
 
 
 def run(argv: list[str], check: bool = True, quiet: bool = False) -> subprocess.CompletedProcess:

@@ -16,14 +16,13 @@ import os
 import secrets
 import shutil
 import subprocess
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any, Callable
 
 from . import LabError
 from .config import DATA_DIR, REGISTRY_ADDR, Engine
-from .procs import port_in_use, read_pid, start, wait_until
+from .procs import http_status, port_in_use, read_pid, start, wait_until
 
 PROC_NAME = "registry"
 USERNAME = "lab"
@@ -121,17 +120,12 @@ def ensure_running() -> str:
 
 def _request(path: str, creds: dict[str, str] | None, method: str = "GET",
              headers: dict[str, str] | None = None) -> int:
-    """HTTP status of a request to the registry (no proxy: the address is local)."""
+    """HTTP status of a request to the registry, with the lab user's basic auth when `creds` are given."""
     request = urllib.request.Request(f"http://{REGISTRY_ADDR}{path}", method=method, headers=dict(headers or {}))
     if creds:
         token = base64.b64encode(f"{creds['username']}:{creds['password']}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=3) as resp:
-            return resp.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return http_status(request, timeout=3)
 
 
 def answers(creds: dict[str, str]) -> bool:

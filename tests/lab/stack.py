@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from . import LabError
 from .config import DATA_DIR, REPO_ROOT, RUN_DIR
-from .procs import port_in_use, read_pid, start, stop, wait_until
+from .procs import http_status, port_in_use, read_pid, start, stop, wait_until
 
 NGINX = "/usr/sbin/nginx"
 AGENTS = "ansible_collections.dockyard.swarm.plugins.module_utils"
@@ -120,13 +119,7 @@ def _start(name: str, argv: list[str], penv: dict[str, str]) -> None:
 
 
 def _get(url: str, host: str | None = None) -> int:
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=2) as resp:
-            return resp.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return http_status(urllib.request.Request(url, headers={"Host": host} if host else {}))
 
 
 def status() -> dict[str, Any]:
