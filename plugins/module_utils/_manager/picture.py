@@ -100,6 +100,15 @@ class Picture:
         placement.put(engine.sched, record.sched)
         return record
 
+    def set_state(self, record: ContainerRecord, state: str, status: Optional[str] = None) -> None:
+        """What a successful start/pause/... certainly did, before the engine's own answer is read again."""
+        summary = dict(record.summary, State=state)
+        if status is None:
+            text = str(summary.get("Status") or "")
+            status = text + " (Paused)" if state == "paused" else text.replace(" (Paused)", "")
+        summary["Status"] = status
+        record.summary = summary
+
     def drop_container(self, container_id: str) -> Optional[ContainerRecord]:
         record = self.containers.pop(container_id, None)
         if record is None:
