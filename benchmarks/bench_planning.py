@@ -117,7 +117,7 @@ def measure(collections: str, counts: List[int]) -> List[Dict[str, Any]]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 replicas only")
     parser.add_argument("--before", metavar="REV", help="also measure the collection at this git revision")
     args = parser.parse_args(argv)
@@ -135,12 +135,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(head)
     print(rule)
     for index, row in enumerate(after):
-        line = "| %d | %.2f | %.3f | %.3f | %d |" % (row["count"], row["validate_s"], row["plan_s"],
-                                                    row["plan_s"] * 1000.0 / row["count"], row["nodes_used"])
+        per_replica = row["plan_s"] * 1000.0 / row["count"]
+        values = (row["count"], row["validate_s"], row["plan_s"], per_replica, row["nodes_used"])
+        line = "| %d | %.2f | %.3f | %.3f | %d |" % values
         if before:
             old = before[index]
-            line += " %.3f | %.3f | %.1fx |" % (old["plan_s"], old["plan_s"] * 1000.0 / old["count"],
-                                                 old["plan_s"] / max(row["plan_s"], 1e-9))
+            ratio = old["plan_s"] / max(row["plan_s"], 1e-9)
+            line += " %.3f | %.3f | %.1fx |" % (old["plan_s"], old["plan_s"] * 1000.0 / old["count"], ratio)
         print(line)
     return 0
 

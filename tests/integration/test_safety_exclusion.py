@@ -22,7 +22,6 @@ import pytest
 
 from tests.integration.helpers import engine_client
 from tests.integration.playbooks.swarm_support import (
-    adhoc,
     cleanup,
     finish_adhoc,
     lab_nodes,

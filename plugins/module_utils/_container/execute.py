@@ -81,9 +81,10 @@ class _Round:
         self.again: List[Plan] = []
 
     def create(self, plan: Plan) -> None:
-        node = plan.node
-        assert plan.desired is not None and node is not None
-        body: Dict[str, Any] = dict(plan.desired.body)
+        node, desired = plan.node, plan.desired
+        if node is None or desired is None:
+            return
+        body: Dict[str, Any] = dict(desired.body)
         body["Labels"] = dict(body["Labels"], **{SWARM_ID_LABEL: _swarm_id(plan)})
         try:
             plan.result = self.engines.create(node, plan.name, body, self.settings.pull)
@@ -186,7 +187,8 @@ def apply_placements(plans: Sequence[Plan], engines: Engines, settings: Settings
         plan.executed = True
 
     def remove_old(plan: Plan) -> None:
-        assert plan.old is not None and plan.old_node is not None
+        if plan.old is None or plan.old_node is None:
+            return
         if plan.old_running:
             engines.stop(plan.old_node, plan.old["Id"], settings.stop_timeout)
         engines.remove(plan.old_node, plan.old["Id"])
