@@ -143,6 +143,31 @@ class Container:
         self.state: str = summary["State"]
         self.ip = ""
 
+    def complete(self, now: float) -> None:
+        """Fill in what a canned inspect lacks (State flags, Created, Config.Env, NetworkSettings.Ports), keeping what it has."""
+        doc = self.inspect
+        doc.setdefault("Created", _rfc3339(now))
+        doc.setdefault("Image", self.summary.get("ImageID", ""))
+        config = doc.setdefault("Config", {})
+        for key, value in (("Image", self.image), ("Env", []), ("Cmd", ["sh"]), ("Labels", self.labels), ("ExposedPorts", None)):
+            config.setdefault(key, value)
+        host = doc.setdefault("HostConfig", {})
+        for key, value in (("NetworkMode", "default"), ("PortBindings", {}), ("NanoCpus", 0), ("Memory", 0), ("CpuShares", 0),
+                           ("RestartPolicy", {"Name": "no", "MaximumRetryCount": 0})):
+            host.setdefault(key, value)
+        running = self.state in ("running", "paused")
+        exit_code = int(re.sub(r"\D", "", self.summary.get("Status", "")) or 0) if self.state == "exited" else 0
+        state = doc.setdefault("State", {})
+        for key, value in (("Status", self.state), ("Running", running), ("Paused", self.state == "paused"), ("Restarting", False),
+                           ("OOMKilled", False), ("Dead", False), ("Pid", 0), ("ExitCode", exit_code), ("Error", ""),
+                           ("StartedAt", _rfc3339(now) if running else ZERO_TIME), ("FinishedAt", ZERO_TIME)):
+            state.setdefault(key, value)
+        ports: Dict[str, Any] = {}
+        for entry in self.summary.get("Ports") or []:
+            binding = [{"HostIp": entry.get("IP", "0.0.0.0"), "HostPort": str(entry["PublicPort"])}] if "PublicPort" in entry else None
+            ports.setdefault("%d/%s" % (entry["PrivatePort"], entry["Type"]), binding)
+        doc.setdefault("NetworkSettings", {"Ports": ports, "IPAddress": "", "Networks": {}})
+
     @property
     def labels(self) -> Dict[str, str]:
         return self.summary.get("Labels") or {}
@@ -213,8 +238,10 @@ class SimEngine:
         now = time.time()
         for summary in data["containers"]:
             inspect = data["inspects"].get(summary["Id"]) or {"Id": summary["Id"], "Name": summary["Names"][0]}
-            self.containers[summary["Id"]] = Container(summary, inspect, now)
-            self.names[self.containers[summary["Id"]].name] = summary["Id"]
+            container = Container(summary, inspect, now)
+            container.complete(now)
+            self.containers[container.id] = container
+            self.names[container.name] = container.id
 
     # -- lookups ---------------------------------------------------------------------------------------
 

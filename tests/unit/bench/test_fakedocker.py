@@ -107,7 +107,13 @@ def test_canned_answers_stay_as_the_snapshot_benchmarks_know_them(fleet, cli):
     expected = fakedocker.engine_data(0, CANNED, 2)
     listed = {c["Id"]: c for c in cli.containers(all=True)}
     assert all(listed[summary["Id"]] == summary for summary in expected["containers"])
-    assert cli.inspect_container(expected["containers"][0]["Id"]) == expected["inspects"][expected["containers"][0]["Id"]]
+    for summary in expected["containers"]:  # canned inspects keep what they had and gain Docker's other fields
+        canned, served = expected["inspects"][summary["Id"]], cli.inspect_container(summary["Id"])
+        for key in ("Config", "HostConfig", "State"):
+            assert {k: served[key][k] for k in canned[key]} == canned[key]
+        assert served["State"]["Running"] is (summary["State"] == "running") and served["Created"].endswith("Z")
+        assert served["NetworkSettings"]["Ports"] == ({"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": str(summary["Ports"][0]["PublicPort"])}]}
+                                                     if summary["Ports"] else {})
     assert [image["RepoTags"] for image in cli.images()][0] == ["busybox:latest"]
 
 
@@ -341,3 +347,19 @@ def test_changes_from_many_threads_are_all_kept_and_announced(fleet, cli):
     assert len(creates) == 50
     for container in made:
         fleet.change_direct(0, container["Id"], "remove")
+
+
+def test_canned_containers_change_state_like_created_ones(fleet):
+    cli = docker.APIClient(base_url="tcp://" + fleet.addresses[1], timeout=10)
+    try:
+        canned = fakedocker.engine_data(1, CANNED, 2)["containers"][0]
+        cli.stop(canned["Id"])
+        stopped = cli.containers(all=True, filters={"id": canned["Id"]})[0]
+        assert (stopped["State"], stopped["Ports"]) == ("exited", [])
+        assert canned["Id"] not in [c["Id"] for c in cli.containers()]
+        cli.start(canned["Id"])
+        again = cli.inspect_container(canned["Id"])
+        assert again["State"]["Running"] is True
+        assert again["NetworkSettings"]["Ports"] == {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8000"}]}
+    finally:
+        cli.close()
