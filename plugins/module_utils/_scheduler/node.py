@@ -15,6 +15,7 @@ remove never cost a per-container parse.
 """
 from __future__ import annotations
 
+import functools
 import operator
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
@@ -75,7 +76,8 @@ class Node:
     @classmethod
     def from_dict(cls, raw: Any, index: int = 0, lazy: bool = False) -> "Node":
         """Validate a node of the snapshot shape. ``index`` is its position (for messages);
-        ``lazy`` leaves the containers unparsed until a check needs them."""
+        ``lazy`` (what schedule() uses) leaves the containers unparsed until a check needs them and
+        keeps the snapshot's label mapping as it is (values that are not text are compared as text)."""
         if raw.__class__ is dict:  # the usual shape, with exact types: one straight pass
             get = raw.get
             node_id = get("id")
@@ -89,7 +91,7 @@ class Node:
             if (node_id.__class__ is str and node_id and labels.__class__ is dict and name.__class__ is str
                     and addr.__class__ is str and health.__class__ is int and 0 <= health <= 100
                     and cpus.__class__ is int and cpus >= 0 and memory.__class__ is int and memory >= 0
-                    and containers.__class__ is list and all(map(_IS_STR, labels.values()))):
+                    and containers.__class__ is list and (lazy or all(map(_IS_STR, labels.values())))):
                 self = cls.__new__(cls)
                 self.id = node_id
                 self.raw = raw
@@ -198,7 +200,8 @@ class Node:
 
     def label(self, key: str) -> str:
         """Engine label value, '' when absent (classic)."""
-        return self.labels.get(key, "")
+        value = self.labels.get(key, "")
+        return value if value.__class__ is str else label_text(value)
 
     def usage(self) -> Tuple[int, int]:
         """(reserved milli-CPUs, reserved memory bytes) over all containers."""
@@ -403,18 +406,17 @@ class Node:
         (the start of) its id? Substring searches in the joined names and ids; a literal that is
         not 12 characters long is compared with the ids, which reads no more than their length."""
         containers = self._loose
-        end = "" if prefix else _SEP
+        name_needle, slash_needle, id_needle = _needles(key, prefix)
         try:
             names = _SEP + _SEP.join(map(_NAME, containers)) + _SEP
-            if _SEP + key + end in names or _SEP + "/" + key + end in names:
+            if name_needle in names or slash_needle in names:
                 return True
-            ids = list(map(_ID, containers))
-            if not prefix and len(key) != SHORT_ID:
-                return key in ids
-            text = _SEP.join(ids)
+            if id_needle is None:
+                return key in list(map(_ID, containers))  # str == compares lengths first
+            ids = _SEP + _SEP.join(map(_ID, containers))
         except (KeyError, TypeError):  # a missing or non-string name or id: look closer
             return True
-        return text.startswith(key) or _SEP + key in text
+        return id_needle in ids
 
     def _raw_named(self, test: Any) -> Optional[bool]:
         """``test(name, id)`` over the raw containers that have a name (None: the shapes are not
@@ -429,7 +431,9 @@ class Node:
                 cid = c.get("id") or ""
                 if name.__class__ is not str or cid.__class__ is not str:
                     return None
-                if test(name[1:] if name[0] == "/" else name, cid):
+                if name[0] == "/":
+                    name = name[1:]
+                if name and test(name, cid):
                     return True
         except AttributeError:
             return None
@@ -479,6 +483,14 @@ class Node:
             self._load()
             return self._cpus_m, self._memory
         return cpus_m, memory
+
+
+@functools.lru_cache(maxsize=256)
+def _needles(key: str, prefix: bool) -> Tuple[str, str, Optional[str]]:
+    """Search strings for a key in '\\0'-joined names and ids: name, '/name', id (None: compare ids whole)."""
+    end = "" if prefix else _SEP
+    id_needle = _SEP + key if prefix or len(key) == SHORT_ID else None
+    return _SEP + key + end, _SEP + "/" + key + end, id_needle
 
 
 def repository(reference: str) -> str:

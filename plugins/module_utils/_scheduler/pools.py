@@ -75,7 +75,15 @@ class Snapshot:
         return node
 
     def views(self, indexes: Iterable[int]) -> List[Node]:
-        return [self.view(i) for i in indexes]
+        made = self._views
+        raws = self.raws
+        out = []
+        for index in indexes:
+            node = made[index]
+            if node is None:
+                node = made[index] = Node.from_dict(raws[index], index, lazy=True)
+            out.append(node)
+        return out
 
     def all(self) -> List[Node]:
         return self.views(range(len(self.raws)))
