@@ -13,10 +13,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import SchedulingError
-from .explain import explain
+from .explain import FilterChecks, explain
 from .filters import COST_CUSTOM
-
-FilterChecks = Tuple[str, Any, List[Any]]  # (registered name, filter, its checks in classic order)
 
 
 class Step(NamedTuple):
