@@ -52,6 +52,10 @@ def pki(tmp_path_factory):
     return folder
 
 
+def mutual_tls(pki):
+    return server_ssl_context(str(pki / "cert.pem"), str(pki / "key.pem"), str(pki / "ca.pem"), verify_clients=True)
+
+
 def options(pki, verify=True, cert=True):
     return ConnectionOptions(tls=True, validate_certs=verify, ca_path=str(pki / "ca.pem"),
                              client_cert=str(pki / "cert.pem") if cert else None,
@@ -108,8 +112,7 @@ class UpgradeServer:
 
 def test_hijack_half_closes_under_tls(pki):
     async def scenario():
-        server = UpgradeServer(server_ssl_context(str(pki / "cert.pem"), str(pki / "key.pem"), str(pki / "ca.pem"),
-                                                 verify_clients=True))
+        server = UpgradeServer(mutual_tls(pki))
         port = server.port
         try:
             stream, status, _reason, headers = await hijack("127.0.0.1:%d" % port, client_ssl_context(options(pki)),
@@ -134,8 +137,7 @@ def test_hijack_half_closes_under_tls(pki):
 
 def test_server_context_refuses_a_client_without_certificate(pki):
     async def scenario():
-        server = UpgradeServer(server_ssl_context(str(pki / "cert.pem"), str(pki / "key.pem"), str(pki / "ca.pem"),
-                                                 verify_clients=True))
+        server = UpgradeServer(mutual_tls(pki))
         port = server.port
         try:
             with pytest.raises((ssl.SSLError, ConnectionError, EngineUnreachableError, OSError)):
@@ -162,8 +164,8 @@ def test_contexts(pki, tmp_path):
 
 
 def test_request_head_helpers():
-    raw = build_request("POST", "/v1.41/exec/1/start", "10.0.0.1:2376", {"Content-Type": "application/json",
-                                                                          "Connection": "close"}, b"{}")
+    headers = {"Content-Type": "application/json", "Connection": "close"}
+    raw = build_request("POST", "/v1.41/exec/1/start", "10.0.0.1:2376", headers, b"{}")
     head = raw.decode()
     assert head.startswith("POST /v1.41/exec/1/start HTTP/1.1\r\nHost: 10.0.0.1:2376\r\n")
     assert "Upgrade: tcp" in head and "Connection: Upgrade" in head and "Connection: close" not in head
