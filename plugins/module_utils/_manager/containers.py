@@ -127,13 +127,23 @@ KNOWN_OUTCOME = {"start": ("running", "Up Less than a second"), "restart": ("run
                  "unpause": ("running", None), "pause": ("paused", None)}
 
 
+def _grace(request: Any, cluster: Any) -> float:
+    """stop/restart wait up to ``t`` seconds on the engine: the engine call may take that long and more."""
+    try:
+        wait_for = float(request.query.get("t") or request.query.get("timeout") or 0)
+    except ValueError:
+        wait_for = 0.0
+    return cluster.config.request_timeout + max(0.0, wait_for)
+
+
 def _operation(suffix: str, refresh_after: bool = True) -> Any:
     """A small call on the container's engine (start, stop, kill ...): answered once the picture shows its effect."""
 
     async def handler(request: Any) -> Any:
         cluster = cluster_of(request)
         record = container_for(cluster, request.match_info["name"])
-        answer = await proxy.buffered(cluster, request, record.engine, "/containers/%s/%s" % (record.id, suffix))
+        answer = await proxy.buffered(cluster, request, record.engine, "/containers/%s/%s" % (record.id, suffix),
+                                      timeout=_grace(request, cluster))
         if refresh_after and answer.status < 400:
             outcome = KNOWN_OUTCOME.get(suffix)
             if outcome is not None:

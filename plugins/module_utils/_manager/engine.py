@@ -117,7 +117,9 @@ class Engine:
         while not self.stopped and self.health.state == PENDING:
             try:
                 await self.validate()
-            except EngineError as exc:
+            except Exception as exc:  # EngineError, or an engine answer we cannot read: stay Pending, retry
+                if not isinstance(exc, EngineError):
+                    LOG.warning("engine %s: unexpected answer during validation", self.addr, exc_info=True)
                 attempt += 1
                 self.health.validation_failed(str(exc))
                 delay = min(PENDING_RETRY_MAX, 2.0 ** min(attempt, 5))
@@ -281,6 +283,8 @@ class Engine:
                         await self.guarded(action())
                     except EngineError as exc:
                         LOG.debug("engine %s: %s refresh failed: %s", self.addr, kind, exc)
+                    except Exception:  # an odd answer: logged, the next event or refresh repairs it
+                        LOG.warning("engine %s: %s refresh failed", self.addr, kind, exc_info=True)
                     if kind not in self.again:
                         break
             finally:
@@ -310,6 +314,8 @@ class Engine:
                 await self.guarded(self.full_read())
             except EngineError as exc:
                 LOG.debug("engine %s: refresh failed: %s", self.addr, exc)
+            except Exception:  # never let one odd answer end the refresh loop
+                LOG.warning("engine %s: refresh failed", self.addr, exc_info=True)
 
     async def _events_loop(self) -> None:
         """Follow /events; on a broken stream back off, reconnect and repair with a full read."""

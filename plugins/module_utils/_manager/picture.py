@@ -14,7 +14,7 @@ Everything runs on one asyncio loop: methods without ``await`` are atomic with r
 from __future__ import annotations
 
 import bisect
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.reservations import Reservation
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.shapes import container_dict, container_name
@@ -226,23 +226,3 @@ class Picture:
         if self._nodes is None:
             self._nodes = [engine.sched for engine in self.validated_engines()]
         return self._nodes
-
-    def node_of(self, node_id: str) -> Optional[Any]:
-        for engine in self.engines.values():
-            if engine.node_id == node_id:
-                return engine
-        return None
-
-
-def counts(records: Mapping[str, ContainerRecord]) -> Dict[str, int]:
-    """Containers by state (running, paused, stopped) for info."""
-    result = {"running": 0, "paused": 0, "stopped": 0}
-    for record in records.values():
-        state = record.summary.get("State")
-        if state == "running":
-            result["running"] += 1
-        elif state == "paused":
-            result["paused"] += 1
-        else:
-            result["stopped"] += 1
-    return result

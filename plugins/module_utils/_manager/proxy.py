@@ -61,12 +61,12 @@ async def stream(cluster: Any, request: Any, engine: Any, path: str, params: Any
 
 
 async def buffered(cluster: Any, request: Any, engine: Any, path: str, params: Any = None,
-                   body: Optional[bytes] = None) -> EngineResponse:
+                   body: Optional[bytes] = None, timeout: Optional[float] = None) -> EngineResponse:
     """Relay the request and return the whole engine answer (not yet sent to the client)."""
     data = body if body is not None else (await request.read() if request.body_exists else None)
     return await engine.guarded(engine.client.request(request.method, engine_path(cluster, request, engine, path),
                                                       params=request.query if params is None else params, data=data,
-                                                      headers=request_headers(request.headers)))
+                                                      headers=request_headers(request.headers), timeout=timeout))
 
 
 def relay(answer: EngineResponse, body: Optional[bytes] = None) -> Any:
