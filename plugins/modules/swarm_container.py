@@ -462,7 +462,11 @@ options:
   lock_timeout:
     description:
       - Seconds to wait for the placement lock held by another run.
-      - The lock file lives in E(SWARM_LOCK_DIR) or the system temporary folder (without Consul discovery).
+      - With Consul discovery the lock is a Consul session lock under the discovery prefix; otherwise a lock file in a
+        directory only its user can write (V(/run/dockyard-swarm) for root, else C($XDG_RUNTIME_DIR/dockyard-swarm), or
+        E(SWARM_LOCK_DIR)).
+      - The lock only keeps runs from competing; every create is also checked against the engine's own list afterwards,
+        so runs that share no lock never overbook a node (see docs/architecture.md).
     type: float
     default: 120
 notes:

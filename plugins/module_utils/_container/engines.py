@@ -79,7 +79,7 @@ class Engines:
     def start(self, node: Mapping[str, Any], container_id: str) -> None:
         start_container(self.client(node), container_id)
 
-    def stop(self, node: Mapping[str, Any], container_id: str, timeout: int) -> bool:
+    def stop(self, node: Mapping[str, Any], container_id: str, timeout: Optional[int]) -> bool:
         return stop_container(self.client(node), container_id, timeout=timeout)
 
     def read_node(self, node: Mapping[str, Any]) -> Dict[str, Any]:
