@@ -43,19 +43,29 @@ def number(value: float) -> str:
     return ("%d" % value) if float(value).is_integer() else ("%g" % value)
 
 
+def state_counts(engine: Any) -> Tuple[int, int, int]:
+    """(containers, running, paused) of one engine, in one pass."""
+    running = paused = 0
+    for record in engine.records.values():
+        state = record.summary.get("State")
+        if state == "running":
+            running += 1
+        elif state == "paused":
+            paused += 1
+    return len(engine.records), running, paused
+
+
 def node_lines(engine: Any, ratio: int) -> List[Tuple[str, str]]:
     """One engine's block, classic's wording ('└ Status: Healthy' ...)."""
     lines = [(engine.name if engine.health.validated else "(unknown)", engine.addr),
              (" └ ID", engine.node_id if engine.health.validated else ""),
              (" └ Status", engine.health.state)]
-    records = list(engine.records.values())
+    total, running, paused = state_counts(engine)
     if engine.healthy:
-        running = sum(1 for r in records if r.summary.get("State") == "running")
-        paused = sum(1 for r in records if r.summary.get("State") == "paused")
         lines.append((" └ Containers", "%d (%d Running, %d Paused, %d Stopped)"
-                      % (len(records), running, paused, len(records) - running - paused)))
+                      % (total, running, paused, total - running - paused)))
     else:
-        lines.append((" └ Containers", str(len(records))))
+        lines.append((" └ Containers", str(total)))
     used_m, used_memory = engine.sched.usage()
     lines.append((" └ Reserved CPUs", "%s / %d" % (number(used_m / 1000.0), with_overcommit(engine.sched.cpus, ratio))))
     lines.append((" └ Reserved Memory", "%s / %s" % (bytes_size(used_memory), bytes_size(with_overcommit(engine.sched.memory, ratio)))))
@@ -82,16 +92,17 @@ def cluster_status(cluster: Any) -> List[Tuple[str, str]]:
 def build_info(cluster: Any) -> Dict[str, Any]:
     ratio = overcommit_ratio(cluster.config.overcommit)
     validated = cluster.picture.validated_engines()
-    records = list(cluster.picture.records())
-    running = sum(1 for r in records if r.summary.get("State") == "running")
-    paused = sum(1 for r in records if r.summary.get("State") == "paused")
+    counts = [state_counts(engine) for engine in cluster.engines.values()]
+    total = sum(c[0] for c in counts)
+    running = sum(c[1] for c in counts)
+    paused = sum(c[2] for c in counts)
     status = [[key, value] for key, value in cluster_status(cluster)]
     images = sum(len([i for i in e.images if [t for t in i.get("RepoTags") or [] if t != "<none>:<none>"]]) for e in validated)
     now = time.time()
     return {
         "ID": "dockyard-swarm:%s" % socket.gethostname(),
-        "Containers": len(records), "ContainersRunning": running, "ContainersPaused": paused,
-        "ContainersStopped": len(records) - running - paused, "Images": images,
+        "Containers": total, "ContainersRunning": running, "ContainersPaused": paused,
+        "ContainersStopped": total - running - paused, "Images": images,
         "Driver": "", "DriverStatus": [], "SystemStatus": status,
         "Plugins": {"Volume": [], "Network": [], "Authorization": None, "Log": []},
         "MemoryLimit": True, "SwapLimit": True, "KernelMemory": False, "CpuCfsPeriod": True, "CpuCfsQuota": True,

@@ -90,48 +90,56 @@ def _created_of(resolve: Callable[[str], Any], ref: str, name: str) -> float:
         raise ApiError(404, "No such container: %s (filter %s)" % (ref, name)) from None
 
 
+def _exited(record: Any, wanted: List[str]) -> bool:
+    match = EXITED.match(record.summary.get("Status") or "")
+    return bool(match) and match.group(1) in wanted
+
+
+def _ancestor(record: Any, wanted: List[str]) -> bool:
+    summary = record.summary
+    image, image_id = str(summary.get("Image", "")), str(summary.get("ImageID", ""))
+    return any(w in (image, image_id) or image.split(":", 1)[0] == w or image_id.startswith("sha256:" + w) for w in wanted)
+
+
+# filter name -> check(record, wanted values); a record passes when every given filter passes
+CHECKS: Dict[str, Callable[[Any, List[str]], bool]] = {
+    "id": lambda record, wanted: any(record.id.startswith(w) for w in wanted),
+    "name": lambda record, wanted: any(_name_ok(list(record.summary.get("Names") or []) +
+                                                ["/%s/%s" % (record.engine.name, record.name)], w) for w in wanted),
+    "label": lambda record, wanted: all(_label_ok(record.summary.get("Labels") or {}, w) for w in wanted),
+    "status": lambda record, wanted: record.summary.get("State") in wanted,
+    "exited": _exited,
+    "ancestor": _ancestor,
+    "health": lambda record, wanted: _health(record.summary) in wanted,
+    "network": lambda record, wanted: bool(set(wanted) & _networks(record.summary)),
+    "volume": lambda record, wanted: bool(set(wanted) & _volumes(record.summary)),
+    "publish": lambda record, wanted: bool(set(wanted) & _ports(record.summary, True)),
+    "expose": lambda record, wanted: bool(set(wanted) & _ports(record.summary, False)),
+    "is-task": lambda record, wanted: "false" in wanted,
+    "node": lambda record, wanted: bool(set(wanted) & {record.engine.name, record.engine.node_id, record.engine.addr}),
+}
+
+
 def make_filter(filters: Mapping[str, Any], resolve: Callable[[str], Any]) -> Callable[[Any], bool]:
     """A predicate over ContainerRecords for Engine API container filters (plus ``node``)."""
-    known = {"id", "name", "label", "status", "exited", "ancestor", "before", "since", "health", "network", "volume",
-             "publish", "expose", "is-task", "node"}
     for key in filters:
-        if key not in known:
+        if key not in CHECKS and key not in ("before", "since"):
             raise ApiError(400, "Invalid filter '%s'" % key)
     for status in _values(filters, "status"):
         if status not in STATUSES:
             raise ApiError(400, "Invalid filter 'status=%s'" % status)
     before = [_created_of(resolve, ref, "before") for ref in _values(filters, "before")]
     since = [_created_of(resolve, ref, "since") for ref in _values(filters, "since")]
+    active = [(check, _values(filters, key)) for key, check in CHECKS.items() if _values(filters, key)]
+    if not active and not before and not since:
+        return lambda record: True
 
     def keep(record: Any) -> bool:
-        summary = record.summary
-        checks = {
-            "id": lambda wanted: any(record.id.startswith(w) for w in wanted),
-            "name": lambda wanted: any(_name_ok(list(summary.get("Names") or []) + ["/%s/%s" % (record.engine.name, record.name)], w)
-                                       for w in wanted),
-            "label": lambda wanted: all(_label_ok(summary.get("Labels") or {}, w) for w in wanted),
-            "status": lambda wanted: summary.get("State") in wanted,
-            "exited": lambda wanted: bool(EXITED.match(summary.get("Status") or "")) and
-            EXITED.match(summary.get("Status") or "").group(1) in wanted,
-            "ancestor": lambda wanted: any(w in (summary.get("Image"), summary.get("ImageID")) or
-                                           str(summary.get("Image", "")).split(":", 1)[0] == w or
-                                           str(summary.get("ImageID", "")).startswith("sha256:" + w) for w in wanted),
-            "health": lambda wanted: _health(summary) in wanted,
-            "network": lambda wanted: bool(set(wanted) & _networks(summary)),
-            "volume": lambda wanted: bool(set(wanted) & _volumes(summary)),
-            "publish": lambda wanted: bool(set(wanted) & _ports(summary, True)),
-            "expose": lambda wanted: bool(set(wanted) & _ports(summary, False)),
-            "is-task": lambda wanted: "false" in wanted,
-            "node": lambda wanted: bool(set(wanted) & {record.engine.name, record.engine.node_id, record.engine.addr}),
-        }
-        for key, check in checks.items():
-            wanted = _values(filters, key)
-            if wanted and not check(wanted):
+        for check, wanted in active:
+            if not check(record, wanted):
                 return False
-        created = float(summary.get("Created") or 0)
-        if any(created >= limit for limit in before) or any(created <= limit for limit in since):
-            return False
-        return True
+        created = float(record.summary.get("Created") or 0)
+        return not (any(created >= limit for limit in before) or any(created <= limit for limit in since))
 
     return keep
 

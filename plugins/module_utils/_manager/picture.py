@@ -92,8 +92,8 @@ class Picture:
         old = self.containers.get(record.id)
         if old is not None:
             self._unindex(old)
-        else:
-            self._sorted_ids = None
+        elif self._sorted_ids is not None:
+            bisect.insort(self._sorted_ids, record.id)
         self.containers[record.id] = record
         engine.records[record.id] = record
         self._index(record)
@@ -114,7 +114,7 @@ class Picture:
         if record is None:
             return None
         self._unindex(record)
-        self._sorted_ids = None
+        self._discard_sorted(self._sorted_ids, container_id)
         record.engine.records.pop(container_id, None)
         placement.remove(record.engine.sched, container_id)
         return record
@@ -128,12 +128,21 @@ class Picture:
         for container_id in [cid for cid in engine.records if cid not in seen]:
             self.drop_container(container_id)
 
+    @staticmethod
+    def _discard_sorted(keys: Optional[List[str]], key: str) -> None:
+        """Keep a sorted key list current without sorting again (ids are looked up by prefix)."""
+        if keys is None:
+            return
+        position = bisect.bisect_left(keys, key)
+        if position < len(keys) and keys[position] == key:
+            del keys[position]
+
     def _index(self, record: ContainerRecord) -> None:
         if record.name:
             self.by_name.setdefault(record.name, set()).add(record.id)
         if record.swarm_id:
-            if record.swarm_id not in self.by_swarm_id:
-                self._sorted_swarm_ids = None
+            if record.swarm_id not in self.by_swarm_id and self._sorted_swarm_ids is not None:
+                bisect.insort(self._sorted_swarm_ids, record.swarm_id)
             self.by_swarm_id[record.swarm_id] = record.id
 
     def _unindex(self, record: ContainerRecord) -> None:
@@ -144,7 +153,7 @@ class Picture:
                 del self.by_name[record.name]
         if record.swarm_id and self.by_swarm_id.get(record.swarm_id) == record.id:
             del self.by_swarm_id[record.swarm_id]
-            self._sorted_swarm_ids = None
+            self._discard_sorted(self._sorted_swarm_ids, record.swarm_id)
 
     # --- names ---------------------------------------------------------------------------------
     def name_owner(self, name: str) -> Optional[str]:
