@@ -180,7 +180,8 @@ class Engine:
         return result
 
     def failed(self, exc: BaseException) -> None:
-        if self.health.state == PENDING:
+        """A failure to reach the engine (other errors are answers, and do not count)."""
+        if self.health.state == PENDING or not is_unreachable(exc):
             return
         event = self.health.failure(str(exc))
         self._set_health_fields()
