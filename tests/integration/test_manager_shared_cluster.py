@@ -14,7 +14,8 @@ import pytest
 
 from tests.integration.playbooks.swarm_support import adhoc, cleanup, containers, finish_adhoc, start_adhoc, task_args
 
-from .test_manager_docker import manager, run_cli  # noqa: F401  (the module-scoped manager fixture)
+# the module-scoped manager fixture of the docker CLI tests, shared
+from .test_manager_docker import manager, run_cli  # noqa: F401  # pylint: disable=unused-import
 
 pytestmark = pytest.mark.integration
 
@@ -43,10 +44,10 @@ def big_memory(manager) -> int:
 
 
 def on_node1(lab, prefix):
-    return [item for item in containers(lab, prefix).get("node-1", [])]
+    return list(containers(lab, prefix).get("node-1", []))
 
 
-def test_each_front_end_counts_the_others_reservation(lab, ansible_env, manager, prefix):  # noqa: F811
+def test_each_front_end_counts_the_others_reservation(lab, ansible_env, manager, prefix):  # noqa: F811  # pylint: disable=redefined-outer-name
     size = big_memory(manager)
     run_cli("28", ["create", "--name", prefix + "bymanager", "-m", "%db" % size, "-e", "constraint:node==node-1",
                    "busybox", "sleep", "600"], manager)
@@ -65,7 +66,7 @@ def test_each_front_end_counts_the_others_reservation(lab, ansible_env, manager,
 
 
 @pytest.mark.parametrize("round_", [1, 2])
-def test_a_race_for_the_last_room_keeps_at_most_one(lab, ansible_env, manager, prefix, round_):  # noqa: F811
+def test_a_race_for_the_last_room_keeps_at_most_one(lab, ansible_env, manager, prefix, round_):  # noqa: F811  # pylint: disable=redefined-outer-name
     size = big_memory(manager)
     module = start_adhoc(ansible_env, "swarm_container", task_args(
         lab, name=prefix + "racemodule", image="busybox:latest", command="sleep 600", memory="%db" % size,
