@@ -10,7 +10,8 @@ classic chain order: no second run of the chain.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from itertools import compress
+from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
 
 from .errors import SchedulingError
 from .explain import FilterChecks, explain
@@ -18,10 +19,10 @@ from .filters import COST_CUSTOM
 
 
 class Step(NamedTuple):
-    """One check run over the survivors so far (entries are (position, labels) pairs or Nodes)."""
+    """One check run over the survivors so far: node positions (label checks) or Nodes."""
 
     position: int  # of the check in classic chain order
-    before: Optional[List[Any]]  # None: all the nodes of the pool
+    before: List[Any]
     after: List[Any]
 
 
@@ -38,18 +39,22 @@ def select(checked: Sequence[FilterChecks], pool: Any) -> List[Any]:
     on_nodes = [p for p in order if getattr(flat[p], "keep_labels", None) is None]
     steps: List[Step] = []
     if on_labels:
-        entries = pool.labelled(flat[on_labels[0]].keep_labels)
-        steps.append(Step(on_labels[0], None, entries))  # None: every node was its input
-        if not entries:
-            raise _failure(checked, flat, on_labels + on_nodes, steps, pool)
-        for position in on_labels[1:]:
-            keep_labels = flat[position].keep_labels
-            kept = [entry for entry in entries if keep_labels(entry[1])]
-            steps.append(Step(position, entries, kept))
-            entries = kept
-            if not entries:
+        labels = pool.labels()
+        indexes = list(range(len(labels)))
+        for position in on_labels:
+            check = flat[position]
+            many = getattr(check, "keep_labels_many", None)
+            keeps = many(labels) if many is not None else None
+            if keeps is None:
+                keeps = list(map(check.keep_labels, labels))
+            kept = list(compress(indexes, keeps))
+            steps.append(Step(position, indexes, kept))
+            if not kept:
                 raise _failure(checked, flat, on_labels + on_nodes, steps, pool)
-        survivors = pool.views([index for index, unused_labels in entries])
+            if len(kept) != len(indexes):
+                labels = list(compress(labels, keeps))
+            indexes = kept
+        survivors = pool.views(indexes)
     else:
         survivors = pool.all()
     for position in on_nodes:
@@ -67,23 +72,18 @@ def records(steps: Sequence[Step], pool: Any) -> Dict[int, int]:
     positions = None
     dropped: Dict[int, int] = {}
     for number, step in enumerate(steps):
-        if step.before is None:
-            kept_positions = {entry[0] for entry in step.after}
-            for index in range(len(pool)):
-                if index not in kept_positions:
-                    dropped[index] = number
-            continue
         if len(step.after) == len(step.before):
             continue
+        if not step.before or step.before[0].__class__ is int:  # a label check: positions
+            for index in set(step.before).difference(step.after):
+                dropped[index] = number
+            continue
         kept = set(map(id, step.after))
-        for entry in step.before:
-            if id(entry) not in kept:
-                if entry.__class__ is tuple:
-                    dropped[entry[0]] = number
-                else:
-                    if positions is None:
-                        positions = pool.positions()
-                    dropped[positions[id(entry)]] = number
+        if positions is None:
+            positions = pool.positions()
+        for node in step.before:
+            if id(node) not in kept:
+                dropped[positions[id(node)]] = number
     return dropped
 
 

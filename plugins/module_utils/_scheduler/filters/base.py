@@ -22,6 +22,7 @@ COST_CONTAINERS = 4  # scans containers, usually keeps most nodes (ports, anti-a
 
 Keep = Callable[[Node], bool]
 KeepLabels = Callable[[Mapping[str, Any]], bool]
+KeepLabelsMany = Callable[[List[Mapping[str, Any]]], Optional[List[bool]]]
 Why = Callable[[Node], str]
 
 
@@ -37,13 +38,15 @@ class Check:
     words why a node was removed (shown for the condition that removed the last nodes).
     ``keep_labels(labels)``, for conditions that read nothing but the node labels,
     lets the scheduler test raw snapshots before it builds node views; ``keep`` may
-    then be omitted.
+    then be omitted. ``keep_labels_many(list of labels)`` may give the same answers for
+    many nodes at once (a list of booleans), or None when it cannot for these values.
     """
 
-    __slots__ = ("text", "keep", "cost", "why", "keep_labels")
+    __slots__ = ("text", "keep", "cost", "why", "keep_labels", "keep_labels_many")
 
     def __init__(self, text: str, keep: Optional[Keep] = None, cost: int = COST_CUSTOM,
-                 why: Optional[Why] = None, keep_labels: Optional[KeepLabels] = None) -> None:
+                 why: Optional[Why] = None, keep_labels: Optional[KeepLabels] = None,
+                 keep_labels_many: Optional[KeepLabelsMany] = None) -> None:
         if keep is None:
             if keep_labels is None:
                 raise TypeError("Check needs keep or keep_labels")
@@ -53,6 +56,7 @@ class Check:
         self.cost = cost
         self.why = why
         self.keep_labels = keep_labels
+        self.keep_labels_many = keep_labels_many if keep_labels is not None else None
 
     def __repr__(self) -> str:
         return "Check(%r)" % self.text

@@ -8,14 +8,17 @@ of them.
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping
+import operator
+from itertools import repeat
+from typing import Any, List, Mapping, Optional
 
 from ..expressions import EQ, Expression
 from ..model import Node, Request
 from ..validation import label_text
-from .base import COST_LABELS, Check, Filter, KeepLabels
+from .base import COST_LABELS, Check, Filter, KeepLabels, KeepLabelsMany
 
 NODE_KEY = "node"
+_TEXT_OR_MISSING = frozenset((str, type(None)))
 
 
 class ConstraintFilter(Filter):
@@ -28,7 +31,8 @@ class ConstraintFilter(Filter):
 def _check(expr: Expression) -> Check:
     if expr.key == NODE_KEY:
         return Check(expr.text, lambda node: expr.accepts((node.id, node.name)), COST_LABELS, _why(expr))
-    return Check(expr.text, None, COST_LABELS, _why(expr), keep_labels=_keep_labels(expr))
+    return Check(expr.text, None, COST_LABELS, _why(expr), keep_labels=_keep_labels(expr),
+                 keep_labels_many=_keep_labels_many(expr))
 
 
 def _keep_labels(expr: Expression) -> KeepLabels:
@@ -52,6 +56,26 @@ def _keep_labels(expr: Expression) -> KeepLabels:
             value = label_text(value)
         return bool(match(value)) is wanted
     return keep
+
+
+def _keep_labels_many(expr: Expression) -> Optional[KeepLabelsMany]:
+    """A plain value compared with one label of many nodes at C speed (text or missing values
+    only; anything else is left to keep_labels, which compares it as text)."""
+    literal = expr.literal
+    if literal is None:
+        return None
+    key = expr.key
+    compare = operator.eq if expr.operator == EQ else operator.ne
+
+    def keep_many(labels_list: List[Mapping[str, Any]]) -> Optional[List[bool]]:
+        try:
+            values = list(map(dict.get, labels_list, repeat(key)))
+        except TypeError:  # a mapping that is not a dict
+            return None
+        if not _TEXT_OR_MISSING.issuperset(map(type, values)):
+            return None
+        return list(map(compare, values, repeat(literal)))
+    return keep_many
 
 
 def _why(expr: Expression):
