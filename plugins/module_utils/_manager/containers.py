@@ -199,6 +199,7 @@ async def remove(request: Any) -> Any:
     if answer.status in (204, 404):
         record.engine.reservations.pop(record.id, None)
         cluster.picture.drop_container(record.id)
+        cluster.picture.mark(record.id)  # a read that began before the removal must not bring it back
     return proxy.relay(answer)
 
 

@@ -198,7 +198,7 @@ class Creation:
 
     async def verify(self, engine: Any, pending: Any, container_id: str) -> Optional[str]:
         """The exclusion rule; also brings the engine's containers into the picture (the new one included)."""
-        entries = await engine.guarded(engine.list_now())
+        read_at, entries = await engine.guarded(engine.list_now())
         containers = [container_dict(summary, reservation) for summary, reservation in entries]
         listed = {c["name"] for c in containers}
         others = [p for p in engine.pending if p is not pending and p.name not in listed]
@@ -207,7 +207,8 @@ class Creation:
             problem: Optional[str] = "the engine does not list the new container"
         else:
             problem = placement.misfit(self.request, fresh, container_id, self.cluster.settings)
-        self.picture.replace_containers(engine, entries)
+        self.picture.replace_containers(engine, entries, read_at)
+        self.picture.mark(container_id)  # older reads still in flight must not drop it again
         self.release(engine, pending)  # same step as the container entering the picture: no gap, no double count
         return problem
 
@@ -221,6 +222,7 @@ class Creation:
             raise ApiError(500, "container %s on %s does not fit beside what the engine now holds (%s) and could not be "
                                 "removed: %s" % (container_id[:12], engine.name, problem, exc)) from None
         self.picture.drop_container(container_id)
+        self.picture.mark(container_id)
 
 
 async def create_container(cluster: Any, body: Any, name: Optional[str], version: Optional[str],

@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import random
+import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client import AsyncEngineClient, is_unreachable
@@ -205,9 +206,10 @@ class Engine:
 
     # --- reading -------------------------------------------------------------------------------
     async def full_read(self) -> None:
+        read_at = time.monotonic()
         summaries = await self.client.call("GET", "/containers/json", params={"all": "1"})
         entries = await self._with_reservations(summaries or [])
-        self.picture.replace_containers(self, entries)
+        self.picture.replace_containers(self, entries, read_at)
         await asyncio.gather(self.refresh_images(), self.refresh_networks(), self.refresh_volumes())
         self.health.touch()
 
@@ -240,22 +242,25 @@ class Engine:
         """Re-read one container into the picture; None (and dropped) when the engine no longer has it."""
         if inspect_again:
             self.reservations.pop(container_id, None)
+        read_at = time.monotonic()
         summaries = await self.client.call("GET", "/containers/json",
                                            params={"all": "1", "filters": json.dumps({"id": [container_id]})})
         summaries = [s for s in summaries or [] if s.get("Id") == container_id]
         if not summaries:
             self.reservations.pop(container_id, None)
-            self.picture.drop_container(container_id)
+            self.picture.drop_container(container_id, read_at)
             return None
         entries = await self._with_reservations(summaries)
         if not entries:
             return None
-        return self.picture.put_container(self, *entries[0])
+        summary, reservation = entries[0]
+        return self.picture.put_container(self, summary, reservation, read_at)
 
-    async def list_now(self) -> List[Tuple[Dict[str, Any], Reservation]]:
-        """The engine's containers right now, with reservations (for the placement check), without storing them."""
+    async def list_now(self) -> Tuple[float, List[Tuple[Dict[str, Any], Reservation]]]:
+        """(when the read began, the engine's containers with reservations), without storing them."""
+        read_at = time.monotonic()
         summaries = await self.client.call("GET", "/containers/json", params={"all": "1"})
-        return await self._with_reservations(summaries or [])
+        return read_at, await self._with_reservations(summaries or [])
 
     async def refresh_images(self) -> None:
         self.images = await self.client.call("GET", "/images/json") or []

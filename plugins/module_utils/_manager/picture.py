@@ -14,6 +14,7 @@ Everything runs on one asyncio loop: methods without ``await`` are atomic with r
 from __future__ import annotations
 
 import bisect
+import time
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.reservations import Reservation
@@ -22,6 +23,8 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager import pla
 
 SWARM_ID_LABEL = "com.docker.swarm.id"
 SHORT_ID = 12
+TOUCHED_MAX = 10000
+TOUCHED_TTL = 300.0
 
 
 class ContainerRecord:
@@ -58,6 +61,9 @@ class Picture:
         self._sorted_ids: Optional[List[str]] = None
         self._sorted_swarm_ids: Optional[List[str]] = None
         self._nodes: Optional[List[Any]] = None
+        # container id -> when a request last changed it here; engine reads that began before that
+        # moment are older than the picture for that container and must not overwrite it
+        self.touched: Dict[str, float] = {}
 
     # --- engines -------------------------------------------------------------------------------
     def add_engine(self, engine: Any) -> None:
@@ -87,7 +93,22 @@ class Picture:
         return None
 
     # --- containers ----------------------------------------------------------------------------
-    def put_container(self, engine: Any, summary: Dict[str, Any], reservation: Reservation) -> ContainerRecord:
+    def mark(self, container_id: str) -> None:
+        """A request just changed this container in the picture (reads begun earlier are stale for it)."""
+        now = time.monotonic()
+        self.touched[container_id] = now
+        if len(self.touched) > TOUCHED_MAX:
+            for key in [k for k, moment in self.touched.items() if now - moment > TOUCHED_TTL]:
+                del self.touched[key]
+
+    def stale(self, container_id: str, read_at: Optional[float]) -> bool:
+        return read_at is not None and self.touched.get(container_id, -1.0) >= read_at
+
+    def put_container(self, engine: Any, summary: Dict[str, Any], reservation: Reservation,
+                      read_at: Optional[float] = None) -> Optional[ContainerRecord]:
+        """Add or replace a container; ``read_at`` (monotonic time the engine read began) skips stale reads."""
+        if self.stale(summary.get("Id", ""), read_at):
+            return self.containers.get(summary.get("Id", ""))
         record = ContainerRecord(engine, summary, reservation)
         old = self.containers.get(record.id)
         if old is not None:
@@ -102,6 +123,8 @@ class Picture:
 
     def set_state(self, record: ContainerRecord, state: str, status: Optional[str] = None) -> None:
         """What a successful start/pause/... certainly did, before the engine's own answer is read again."""
+        record = self.containers.get(record.id, record)
+        self.mark(record.id)
         summary = dict(record.summary, State=state)
         if status is None:
             text = str(summary.get("Status") or "")
@@ -109,7 +132,9 @@ class Picture:
         summary["Status"] = status
         record.summary = summary
 
-    def drop_container(self, container_id: str) -> Optional[ContainerRecord]:
+    def drop_container(self, container_id: str, read_at: Optional[float] = None) -> Optional[ContainerRecord]:
+        if self.stale(container_id, read_at):
+            return None
         record = self.containers.pop(container_id, None)
         if record is None:
             return None
@@ -119,14 +144,15 @@ class Picture:
         placement.remove(record.engine.sched, container_id)
         return record
 
-    def replace_containers(self, engine: Any, entries: List[Tuple[Dict[str, Any], Reservation]]) -> None:
-        """An engine's full container list: add, update, and drop what is gone."""
+    def replace_containers(self, engine: Any, entries: List[Tuple[Dict[str, Any], Reservation]],
+                           read_at: Optional[float] = None) -> None:
+        """An engine's full container list: add, update, and drop what is gone (stale reads skipped per container)."""
         seen = set()
         for summary, reservation in entries:
             seen.add(summary.get("Id"))
-            self.put_container(engine, summary, reservation)
+            self.put_container(engine, summary, reservation, read_at)
         for container_id in [cid for cid in engine.records if cid not in seen]:
-            self.drop_container(container_id)
+            self.drop_container(container_id, read_at)
 
     @staticmethod
     def _discard_sorted(keys: Optional[List[str]], key: str) -> None:

@@ -79,3 +79,19 @@ def test_scheduler_nodes_are_the_validated_engines_kept_in_place(picture):
     assert [n.name for n in nodes] == ["node-1", "node-2"]
     put(picture, picture.engines["node-2:2376"], "d4" * 32, "new")
     assert picture.scheduler_nodes() is nodes and nodes[1].container_count == 3
+
+
+def test_reads_begun_before_a_request_changed_a_container_do_not_overwrite_it(picture):
+    import time
+
+    engine = picture.engines["node-2:2376"]
+    record = picture.resolve("cache")
+    before = time.monotonic()
+    picture.set_state(record, "running", "Up Less than a second")
+    stale = {"Id": record.id, "Names": ["/cache"], "Labels": {}, "State": "created"}
+    picture.put_container(engine, stale, Reservation(), read_at=before)
+    assert picture.resolve("cache").summary["State"] == "running"
+    picture.replace_containers(engine, [], read_at=before)  # an old full list without it: not dropped
+    assert picture.name_owner("cache") == record.id
+    picture.put_container(engine, stale, Reservation(), read_at=time.monotonic())  # a newer read wins
+    assert picture.resolve("cache").summary["State"] == "created"
