@@ -274,8 +274,9 @@ class Node:
         """A container whose published port conflicts with ``wanted`` (bridge mode), or None."""
         port = wanted.host_port
         if self._loose is not None:
-            if not self._raw_may_bind(port):
-                return None
+            found = self._raw_port_holder(wanted)
+            if found is not _UNSET:
+                return found
             self._load()
         for binding, container in self._ports.get(port, _EMPTY):
             if wanted.conflicts(binding):
@@ -285,8 +286,9 @@ class Node:
     def host_port_holder(self, key: str) -> Optional[Container]:
         """A host-mode container that exposes ``key`` ('80/tcp'), or None."""
         if self._loose is not None:
-            if not self._raw_has_host_mode():
-                return None
+            found = self._raw_host_holder(key)
+            if found is not _UNSET:
+                return found
             self._load()
         holders = self._host_exposed.get(key)
         return holders[0] if holders else None
@@ -439,25 +441,35 @@ class Node:
             return None
         return False
 
-    def _raw_may_bind(self, port: Optional[int]) -> bool:
-        text = str(port)
+    def _raw_port_holder(self, wanted: PortBinding) -> Any:
+        """port_holder on the raw containers: a container whose raw bindings name the port is parsed
+        (and so checked) and judged; None when none holds it; _UNSET when the shapes are not plain
+        dicts (the caller parses the whole node instead)."""
+        port = wanted.host_port
         try:
-            for c in self._loose:
-                for binding in c.get("ports") or _EMPTY:
+            for index, raw in enumerate(self._loose):
+                for binding in raw.get("ports") or _EMPTY:
                     host_port = binding.get("host_port")
-                    if host_port == port or host_port == text:
-                        return True
-                    if host_port and host_port.__class__ is not int:  # ' 80', or a wrong type: parse and judge
-                        return True
+                    if host_port == port or (host_port and host_port.__class__ is not int):  # '80', ' 80', odd
+                        container = Container.from_dict(raw, self.name, index)
+                        if any(wanted.conflicts(b) for b in container.ports):
+                            return container
+                        break
         except AttributeError:
-            return True
-        return False
+            return _UNSET
+        return None
 
-    def _raw_has_host_mode(self) -> bool:
+    def _raw_host_holder(self, key: str) -> Any:
+        """host_port_holder on the raw containers: only host-mode containers are parsed."""
         try:
-            return any(c.get("network_mode") == HOST_MODE for c in self._loose)
+            for index, raw in enumerate(self._loose):
+                if raw.get("network_mode") == HOST_MODE:
+                    container = Container.from_dict(raw, self.name, index)
+                    if key in container.host_exposed():
+                        return container
         except AttributeError:
-            return True
+            return _UNSET
+        return None
 
     def _raw_usage(self) -> Tuple[int, int]:
         """The resource sums read straight from the raw containers (the fields are checked on the
