@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._manager import containers, execs, system
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager import containers, dockyard_api, execs, system
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import add_route
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import not_implemented
 
@@ -43,6 +43,7 @@ def register(app: Any) -> None:
     add_route(app, "GET", "/version", system.version)
     add_route(app, "GET", "/info", system.info)
     add_route(app, "GET", "/events", system.events)
+    add_route(app, "GET", dockyard_api.ROUTE, dockyard_api.nodes)
 
     add_route(app, "*", "/containers/prune", _stub(LATER["/containers/prune"], True))
     add_route(app, "GET", "/containers/json", containers.list_)
