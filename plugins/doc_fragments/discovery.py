@@ -27,7 +27,8 @@ options:
       - A node list, range or cluster file may stand for at most 4096 engine addresses (per range and in total), and a
         cluster file may be at most 1 MiB; more is refused before any engine is contacted, naming the entry and the limit.
       - V(token://) (Docker Hub's hosted discovery) was shut down in 2019 and is rejected with an explanation.
-      - If neither this nor O(nodes) is set, the environment variable E(SWARM_DISCOVERY) is used.
+      - If neither this nor O(nodes) nor O(manager) is set, the environment variable E(SWARM_MANAGER), then
+        E(SWARM_DISCOVERY) is used.
     type: str
   nodes:
     description:
@@ -35,6 +36,18 @@ options:
         instead of O(discovery).
     type: list
     elements: str
+  manager:
+    description:
+      - A dockyard.swarm manager (C(swarm manage), see the collection's docs/manager.md) to read the cluster from,
+        as C(tcp://host:port) or C(host:port); instead of O(discovery) and O(nodes).
+      - The manager keeps the cluster in memory, so one request replaces reading every engine. The connection options
+        (TLS, CA, client certificate) apply to it as to the engines; containers are still created, checked and
+        started on the engines themselves, so they must be reachable from here too.
+      - A classic Docker Swarm manager or a plain engine is refused with an explanation (it lacks the manager's
+        C(/dockyard/v1/nodes) answer).
+      - If none of O(manager), O(nodes) and O(discovery) is set, the environment variable E(SWARM_MANAGER) is used,
+        then E(SWARM_DISCOVERY).
+    type: str
   discovery_tls:
     description:
       - Use HTTPS (Consul, etcd) or TLS (ZooKeeper) to the discovery store.

@@ -22,7 +22,7 @@ ARGSPEC_KEYS = ("type", "default", "aliases", "no_log", "elements", "choices", "
 
 CONNECTION_REQUIRED_TOGETHER: List[List[str]] = [["client_cert", "client_key"]]
 DISCOVERY_REQUIRED_TOGETHER: List[List[str]] = [["discovery_client_cert", "discovery_client_key"]]
-DISCOVERY_MUTUALLY_EXCLUSIVE: List[List[str]] = [["discovery", "nodes"]]
+DISCOVERY_MUTUALLY_EXCLUSIVE: List[List[str]] = [["discovery", "nodes", "manager"]]
 
 
 def env_fallback_set(*names: str) -> str:

@@ -24,9 +24,16 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, discovery_source, open_backend
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, discovery_source, manager_of, open_backend
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.addresses import split_address
-from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineError, HEALTHY, connection_options, docker_host_url, snapshot
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine import (
+    EngineError,
+    HEALTHY,
+    connection_options,
+    docker_host_url,
+    manager_nodes,
+    snapshot,
+)
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.connection import docker_sdk
 
 try:  # ansible-core < 2.19 templates any string unless it is wrapped as unsafe
@@ -84,6 +91,9 @@ def label_group(key: str, value: str) -> str:
 def source_text(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> str:
     """The discovery source as users wrote it, for messages (no secrets: tokens are separate options)."""
     try:
+        manager = manager_of(params, environ)
+        if manager:
+            return "manager %s" % manager
         return str(discovery_source(params, environ))
     except DiscoveryError:
         return "(no discovery source)"
@@ -129,6 +139,12 @@ def gather(params: Mapping[str, Any], query_engines: bool = True, max_workers: i
 
     ``snapshot_fn`` replaces the engine layer's ``snapshot`` (tests use a fake one).
     """
+    try:
+        manager = manager_of(params, environ)
+    except DiscoveryError as exc:
+        raise InventorySourceError(str(exc)) from None
+    if manager:
+        return _from_manager(manager, params, query_engines, environ)
     addresses = list_addresses(params, environ)
     source = source_text(params, environ)
     if not query_engines:
@@ -142,6 +158,20 @@ def gather(params: Mapping[str, Any], query_engines: bool = True, max_workers: i
         raise InventorySourceError("Engines of %s: %s" % (source, exc)) from None
     # Only /info is needed (labels, resources, health, container count): one request per engine.
     nodes = (snapshot_fn or snapshot)(addresses, options, max_workers=max_workers, info_only=True) if addresses else []
+    return {"version": CACHE_VERSION, "source": source, "query_engines": True, "engines": [engine_record(node) for node in nodes]}
+
+
+def _from_manager(manager: str, params: Mapping[str, Any], query_engines: bool,
+                  environ: Optional[Mapping[str, str]]) -> Dict[str, Any]:
+    """The engines as a dockyard.swarm manager knows them: one request instead of one per engine."""
+    source = "manager %s" % manager
+    try:
+        nodes = manager_nodes(manager, connection_options(params, environ))
+    except EngineError as exc:
+        raise InventorySourceError("Manager %s: %s" % (manager, exc)) from None
+    if not query_engines:
+        return {"version": CACHE_VERSION, "source": source, "query_engines": False,
+                "engines": [address_record(str(node["addr"])) for node in nodes]}
     return {"version": CACHE_VERSION, "source": source, "query_engines": True, "engines": [engine_record(node) for node in nodes]}
 
 

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which engines form the cluster, and the cluster as one snapshot.
 
-The engines come from ``nodes``, else ``discovery``, else ``SWARM_DISCOVERY``; with none of
+The engines come from ``manager`` (a dockyard.swarm manager: its live picture replaces reading every
+engine), else ``nodes``, else ``discovery``, else ``SWARM_MANAGER``, else ``SWARM_DISCOVERY``; with none of
 them the single engine ``docker_host`` is the cluster (so a task can also target one engine,
 as community.docker's modules do). Connection settings are resolved once and apply to every
 engine (one CA, like classic Swarm).
@@ -18,10 +19,11 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import (
     DiscoveryError,
     DiscoveryURL,
     discovery_source,
+    manager_of,
     open_backend,
     parse_discovery_url,
 )
-from ansible_collections.dockyard.swarm.plugins.module_utils._engine import ConnectionOptions, connection_options, snapshot
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine import ConnectionOptions, connection_options, manager_nodes, snapshot
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Cluster:
     source: str
     url: Optional[DiscoveryURL]
     options: ConnectionOptions
+    manager: Optional[str] = None  # a dockyard.swarm manager whose picture replaces reading every engine
 
     @property
     def uses_consul(self) -> bool:
@@ -46,6 +49,12 @@ def resolve_cluster(params: Mapping[str, Any], environ: Optional[Mapping[str, st
     """Resolve connection options and list the engines; DiscoveryError/EngineError on failure."""
     environ = os.environ if environ is None else environ
     options = connection_options(params, environ)
+    manager = manager_of(params, environ)
+    if manager:
+        nodes = manager_nodes(manager, options)
+        if not nodes:
+            raise DiscoveryError("Manager %s knows no engines yet: check its discovery (its log says what it found)." % manager)
+        return Cluster([str(node["addr"]) for node in nodes], "manager %s" % manager, None, options, manager=manager)
     if not _named_source(params, environ):
         return Cluster([options.docker_host], "docker_host %s" % options.docker_host, None, options)
     source = discovery_source(params, environ)
@@ -59,7 +68,10 @@ def resolve_cluster(params: Mapping[str, Any], environ: Optional[Mapping[str, st
 
 
 def read_nodes(cluster: Cluster, cache: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
-    """The cluster snapshot (SPEC section 3 node dicts with status/error/docker_host), engines read in parallel."""
+    """The cluster snapshot (node dicts of docs/architecture.md with status/error/docker_host): the engines read in
+    parallel, or the manager's live picture in one request."""
+    if cluster.manager:
+        return manager_nodes(cluster.manager, cluster.options)
     return snapshot(cluster.targets, cluster.options, cache=cache)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.backends import (
     discovery_source,
+    manager_of,
     list_nodes,
     open_backend,
     open_discovery,
@@ -47,6 +48,7 @@ __all__ = [
     "StoreConfig",
     "check_timing",
     "discovery_source",
+    "manager_of",
     "list_nodes",
     "lock_key",
     "node_key",

@@ -66,6 +66,20 @@ def discovery_source(params: Mapping[str, Any], environ: Optional[Mapping[str, s
     return source
 
 
+def manager_of(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The dockyard.swarm manager to read the cluster from: the ``manager`` option, else $SWARM_MANAGER
+    unless a discovery source is named (options ``nodes``/``discovery``); ``manager`` with either is an error."""
+    environ = os.environ if environ is None else environ
+    manager = str(params.get("manager") or "").strip()
+    if manager:
+        if params.get("nodes") or params.get("discovery"):
+            raise DiscoveryError("Give manager, nodes or discovery, not several: the manager already knows the engines.")
+        return manager
+    if params.get("nodes") or params.get("discovery"):
+        return None
+    return (environ.get("SWARM_MANAGER") or "").strip() or None
+
+
 def open_discovery(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None) -> Backend:
     """The backend described by module or plugin options (see DISCOVERY_OPTIONS)."""
     return open_backend(discovery_source(params, environ), params, environ)

@@ -24,6 +24,7 @@ DEFAULT_STORE_TIMEOUT = 10.0
 DISCOVERY_OPTIONS: Dict[str, Dict[str, Any]] = {
     "discovery": {"type": "str"},  # $SWARM_DISCOVERY is read by discovery_source(), after `nodes`
     "nodes": {"type": "list", "elements": "str"},
+    "manager": {"type": "str"},  # $SWARM_MANAGER is read by the front ends (_container.cluster, the inventory)
     "discovery_tls": {"type": "bool"},
     "discovery_validate_certs": {"type": "bool"},
     "discovery_ca_cert": {"type": "path", "aliases": ["discovery_cacert"], "env": ["SWARM_DISCOVERY_CACERT"]},

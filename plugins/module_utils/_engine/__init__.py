@@ -8,6 +8,7 @@ Public API (the rest of the package is internal):
 * ``CONNECTION_OPTIONS`` (plain option spec), ``connection_options(params, environ) -> ConnectionOptions``
 * ``connect(target, options, timeout=None) -> docker.APIClient``; ``engine_addr``, ``engine_url``, ``docker_host_url``
 * ``snapshot(targets, options, max_workers=32, timeout=None, inspect_workers=None, cache=None) -> [node dict]``
+* ``manager_nodes(target, options)``: the same node dicts from a dockyard.swarm manager's live picture
 * ``create_container``, ``start_container``, ``stop_container``, ``remove_container``, ``inspect_container``,
   ``container_logs``, ``ensure_image``, ``pull_image``; ``find_container``, ``find_by_name``
 * ``reservation_labels(...)`` and the ``LABEL_*`` names containers carry their reservation in
@@ -47,6 +48,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._engine.errors impo
     explain,
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.lookup import find_by_name, find_container
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.manager_client import manager_nodes
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.options import (
     CONNECTION_OPTIONS,
     ConnectionOptions,
@@ -69,6 +71,6 @@ __all__ = [
     "EngineError", "EngineTLSError", "EngineUnreachableError", "HEALTHY", "LABEL_CPUS", "LABEL_EXPOSED_PORTS",
     "LABEL_LINKS", "LABEL_MEMORY", "LABEL_PORTS", "LABEL_VOLUMES_FROM", "MissingDockerSDKError", "UNHEALTHY",
     "connect", "connection_options", "container_logs", "create_container", "docker_host_url", "engine_addr",
-    "engine_url", "ensure_image", "explain", "image_id", "image_present", "find_by_name", "find_container", "inspect_container", "pull_image",
+    "engine_url", "ensure_image", "explain", "manager_nodes", "image_id", "image_present", "find_by_name", "find_container", "inspect_container", "pull_image",
     "remove_container", "reservation_labels", "snapshot", "start_container", "stop_container",
 ]
