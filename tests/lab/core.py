@@ -225,14 +225,21 @@ def status(cfg: LabConfig | None) -> dict[str, Any]:
     registry_state = registry.describe() if cfg.registry else None
     ok = (all(e["ok"] for e in engine_states) and all(s["ok"] for s in store_states)
           and (registry_state is None or registry_state["ok"]))
-    return {"up": True, "healthy": ok, "engines": engine_states, "stores": store_states, "registry": registry_state}
+    from . import manager  # manager imports this module (the lock)
+
+    # the manager is optional (manager-up, stack-up): shown, never part of `healthy`
+    return {"up": True, "healthy": ok, "engines": engine_states, "stores": store_states, "registry": registry_state,
+            "manager": manager.describe(state["env"])}
 
 
 def env() -> dict[str, Any]:
+    """The lab's connection details; `manager` is the running manager's endpoint (None when it does not run)."""
+    from . import manager  # manager imports this module (the lock)
+
     state = load_state()
     if state is None:
         raise LabError("the lab is not up: run `python -m tests.lab up`")
-    return state["env"]
+    return dict(state["env"], manager=manager.entry(state["env"]))
 
 
 def engine_by_name(name: str) -> tuple[Engine, dict[str, str]]:

@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Callable
 
 from . import LabError
-from .config import RUN_DIR
+from .config import REPO_ROOT, RUN_DIR
+
+
+def agent_env() -> dict[str, str]:
+    """The environment of the collection's agents run as lab processes: the checkout on PYTHONPATH, and no
+    CA bundle or swarm setting from the caller's shell (they would override the lab's CA and flags)."""
+    env = dict(os.environ)
+    paths = [str(REPO_ROOT / ".venv" / "collections"), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = ":".join(p for p in paths if p)
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SWARM_HOST", "SWARM_DISCOVERY"):
+        env.pop(name, None)
+    return env
 
 
 def pidfile(name: str) -> Path:
@@ -93,8 +104,11 @@ def _log_tail(log: Path | None) -> str:
     return "\n  last log lines:\n    " + "\n    ".join(log.read_text(errors="replace").splitlines()[-8:])
 
 
-def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path | None = None) -> None:
-    """Poll `check` until it is true; a LabError from it (the process exited) ends the wait at once."""
+def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path | None = None,
+               failure: str = "did not answer") -> None:
+    """Poll `check` until it is true; a LabError from it (the process exited) ends the wait at once.
+
+    The message on timeout is `<what> <failure> within Ns`."""
     deadline = time.monotonic() + timeout
     last_exc: Exception | None = None
     while time.monotonic() < deadline:
@@ -107,7 +121,7 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float, log: Path |
             last_exc = exc
         time.sleep(0.2)
     reason = f" (last error: {last_exc})" if last_exc else ""
-    raise LabError(f"{what} did not answer within {timeout:.0f}s{reason}{_log_tail(log)}")
+    raise LabError(f"{what}{' ' + failure if failure else ''} within {timeout:.0f}s{reason}{_log_tail(log)}")
 
 
 def http_status(request: urllib.request.Request, timeout: float = 2.0) -> int:

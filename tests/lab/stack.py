@@ -10,29 +10,20 @@ them with the rest of the lab (they have pid files like every lab process).
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from . import LabError
+from . import LabError, manager
 from .config import DATA_DIR, REPO_ROOT, RUN_DIR
-from .procs import http_status, port_in_use, read_pid, start, stop, wait_until
+from .procs import agent_env, http_status, port_in_use, read_pid, start, stop, wait_until
 
 NGINX = "/usr/sbin/nginx"
 AGENTS = "ansible_collections.dockyard.swarm.plugins.module_utils"
 STACK_RUN = RUN_DIR / "stack"
 STACK_LOGS = DATA_DIR / "logs"
-
-
-def _python_env() -> dict[str, str]:
-    env = dict(os.environ)
-    paths = [str(REPO_ROOT / ".venv" / "collections"), env.get("PYTHONPATH", "")]
-    env["PYTHONPATH"] = ":".join(p for p in paths if p)
-    env.pop("REQUESTS_CA_BUNDLE", None)
-    return env
 
 
 def _nginx_conf(listen: str, routes: Path) -> str:
@@ -61,13 +52,14 @@ def _nginx_conf(listen: str, routes: Path) -> str:
     return "\n".join(lines)
 
 
-def up(env: dict[str, Any], listen: str = "127.0.0.1:8080", prefix: str = "services", ttl: str = "10s") -> dict[str, Any]:
-    """Start (or keep) the registrator agents, nginx and the routing watcher; idempotent."""
+def up(env: dict[str, Any], listen: str = "127.0.0.1:8080", prefix: str = "services", ttl: str = "10s",
+       manager_port: int | None = None, log=print) -> dict[str, Any]:
+    """Start (or keep) the registrator agents, nginx, the routing watcher and the manager; idempotent."""
     consul = env.get("consul")
     if not consul:
         raise LabError("the stack needs the lab's Consul (the lab was started with --no-consul)")
     python = sys.executable
-    penv = _python_env()
+    penv = agent_env()
     cert_path = env["tls"]["cert_path"]
     agents = []
     for engine in env["engines"]:
@@ -97,14 +89,16 @@ def up(env: dict[str, Any], listen: str = "127.0.0.1:8080", prefix: str = "servi
         argv = [python, "-m", f"{AGENTS}._routing", "--output", str(routes), "--nginx-conf", str(conf),
                 "--listen", listen, "--wait-min", "0.2s", "--wait-max", "2s", f"consul://{consul}/{prefix}"]
         _start("stack-routing", argv, penv)
+    docker_endpoint = manager.up(env, port=manager_port, log=log)
     return {"router": f"http://{listen}", "prefix": prefix, "agents": agents, "routes": str(routes),
-            "logs": str(STACK_LOGS)}
+            "logs": str(STACK_LOGS), "manager": docker_endpoint}
 
 
 def down() -> list[str]:
-    """Stop the stack's processes (the lab keeps running)."""
+    """Stop the stack's processes and the manager (the lab keeps running)."""
     names = ["stack-routing", "stack-nginx"] + sorted(p.stem for p in (RUN_DIR / "pids").glob("stack-registrator-*.pid"))
-    return [name for name in names if stop(name, timeout=10.0)]
+    stopped = [name for name in names if stop(name, timeout=10.0)]
+    return stopped + ([manager.PROCESS] if manager.down() else [])
 
 
 def _start(name: str, argv: list[str], penv: dict[str, str]) -> None:
