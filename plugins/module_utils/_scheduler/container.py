@@ -82,7 +82,7 @@ class Container:
                 if cpus.__class__ is int and cpus >= 0:
                     cpus_m = cpus * 1000
                 elif cpus.__class__ is float and 0 <= cpus < _INFINITY:
-                    cpus_m = int(round(cpus * 1000))
+                    cpus_m = round(cpus * 1000)
                 else:
                     cpus_m = -1
                 bindings = _fast_ports(ports) if ports else ()

@@ -482,7 +482,7 @@ class Node:
                     if cpus.__class__ is int and cpus > 0:
                         cpus_m += cpus * 1000
                     elif cpus.__class__ is float and cpus > 0:
-                        cpus_m += int(round(cpus * 1000))
+                        cpus_m += round(cpus * 1000)
                     else:
                         raise TypeError
                 used = c.get("memory")
