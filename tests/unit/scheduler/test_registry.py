@@ -8,7 +8,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import (
     COST_NODE, DEFAULT_FILTERS, Check, Filter, SchedulingError, Strategy, filter_names, fitting,
     register_filter, register_strategy, schedule, strategy_names, unregister_filter, unregister_strategy)
 
-from .helpers import names, node
+from .helpers import container, names, node
 
 
 class GpuFilter(Filter):
@@ -124,3 +124,19 @@ def test_label_only_check_runs_before_views_are_built():
 def test_check_needs_a_predicate():
     with pytest.raises(TypeError):
         Check("nothing")
+
+
+def test_filter_written_against_container_dicts_keeps_working():
+    class NoDbFilter(Filter):
+        name = "nodb"
+
+        def checks(self, request, soft):
+            return [Check("no db", lambda n: not any(c.get("name") == "db" or c["labels"].get("tier") == "db"
+                                                     for c in n.containers))]
+    register_filter("nodb", NoDbFilter())
+    try:
+        nodes = [node("a", containers=[container("/db")]), node("b", containers=[container("x", labels={"tier": "db"})]),
+                 node("c", containers=[container("web")])]
+        assert names(nodes, schedule({}, nodes, filters=["nodb"])) == ["c"]
+    finally:
+        unregister_filter("nodb")
