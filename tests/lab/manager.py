@@ -180,10 +180,11 @@ def _read_state() -> dict[str, Any] | None:
 def entry(env: dict[str, Any]) -> dict[str, Any] | None:
     """The `manager` entry of `env --json` (null when it does not run); cheap: no request to the manager."""
     state = _read_state()
-    if state is None or read_pid(PROCESS) is None:
+    pid = read_pid(PROCESS)
+    if state is None or pid is None:
         return None
     return {"docker_host": f"tcp://{HOST}:{state['port']}", "tls": True, "cert_path": env["tls"]["cert_path"],
-            "strategy": state["strategy"], "discovery": state["discovery"], "log": str(LOG)}
+            "strategy": state["strategy"], "discovery": state["discovery"], "log": str(LOG), "pid": pid}
 
 
 def up(env: dict[str, Any], port: int | None = None, strategy: str | None = None, log=print) -> dict[str, Any]:
