@@ -8,12 +8,15 @@ seconds after the last refresh (``ttl`` must exceed ``heartbeat``). Store errors
 and retried, never fatal. On stop (SIGTERM/SIGINT) the key is removed unless asked not to.
 
 Run it with `python -m ansible_collections.dockyard.swarm.plugins.module_utils._discovery
---advertise 10.0.0.5:2376 consul://127.0.0.1:8500/swarm`.
+--advertise 10.0.0.5:2376 consul://127.0.0.1:8500/swarm` (or classic's `--addr=… --discovery URL`).
+The manager's `swarm join` uses ``build_parser`` as the parent of its own parser and ``run``
+on what it parsed: one command line, one implementation.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import random
@@ -21,12 +24,14 @@ import re
 import signal
 import sys
 import threading
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.addresses import normalize_address
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.backends import open_backend
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.base import Backend, Registration
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.keys import NODES_PATH
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.url import parse_discovery_url
 
 LOG = logging.getLogger("dockyard.swarm.join")
 DEFAULT_HEARTBEAT = 60.0
@@ -97,43 +102,82 @@ def run_join_loop(backend: Backend, addr: str, heartbeat: float = DEFAULT_HEARTB
     return beats
 
 
-def _discovery_opts(items: Sequence[str]) -> Dict[str, str]:
+def kv_path_source(source: str, kv_path: str) -> str:
+    """The discovery URL that puts nodes where classic's ``--discovery-opt kv.path=`` did.
+
+    Classic kept engines under ``<prefix>/<kv.path>/<addr>`` (default ``docker/swarm/nodes``). The stores
+    here keep them under ``<prefix>/docker/swarm/nodes``, so a path ending in ``docker/swarm/nodes`` is the
+    same layout with a longer prefix (``consul://h/p`` + ``kv.path=team/docker/swarm/nodes`` reads
+    ``p/team/docker/swarm/nodes``); any other path cannot be expressed and is refused."""
+    path = kv_path.strip().strip("/")
+    if path != NODES_PATH and not path.endswith("/" + NODES_PATH):
+        raise DiscoveryError("Invalid --discovery-opt kv.path=%s: engines are kept under <prefix>/%s, so kv.path must "
+                             "be %s or end with /%s (the part before it joins the discovery URL's prefix)."
+                             % (kv_path, NODES_PATH, NODES_PATH, NODES_PATH))
+    parsed = parse_discovery_url(source)
+    if not parsed.is_store:
+        raise DiscoveryError("--discovery-opt kv.path applies to consul://, etcd:// and zk:// discovery only, not %s."
+                             % source)
+    extra = path[:-len(NODES_PATH)].strip("/")
+    if not extra:
+        return source
+    prefix = "/".join(part for part in (parsed.prefix, extra) if part)
+    return str(dataclasses.replace(parsed, prefix=prefix))
+
+
+def discovery_settings(source: Optional[str], items: Sequence[str]) -> Tuple[Optional[str], Dict[str, str]]:
+    """(discovery URL, backend options) from classic `--discovery-opt` values; unknown keys are errors."""
     params: Dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
+        if sep and key == "kv.path" and source:
+            source = kv_path_source(source, value)
+            continue
         if not sep or key not in DISCOVERY_OPTS:
             raise DiscoveryError(
                 "Invalid --discovery-opt %r: expected key=value with key one of %s; tokens and passwords come from "
-                "the environment (CONSUL_HTTP_TOKEN, ETCDCTL_USER, SWARM_DISCOVERY_TOKEN ...)." % (item, ", ".join(sorted(DISCOVERY_OPTS)))
-            )
+                "the environment (CONSUL_HTTP_TOKEN, ETCDCTL_USER, SWARM_DISCOVERY_TOKEN ...)."
+                % (item, ", ".join(sorted(list(DISCOVERY_OPTS) + ["kv.path"]))))
         params[DISCOVERY_OPTS[key]] = value
-    return params
+    return source, params
+
+
+def _discovery_opts(items: Sequence[str]) -> Dict[str, str]:
+    """The backend options of `--discovery-opt` values that need no discovery URL (kv.path does)."""
+    return discovery_settings(None, items)[1]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="swarm-join", description="Keep a Docker engine registered in discovery.")
+    parser = argparse.ArgumentParser(prog="swarm-join", allow_abbrev=False,
+                                     description="Keep a Docker engine registered in discovery.")
     parser.add_argument("discovery", nargs="?",
                         help="consul://h:8500/<prefix>, etcd://h1,h2/<prefix> or zk://h1,h2/<prefix> (default: $SWARM_DISCOVERY)")
+    parser.add_argument("--discovery", dest="discovery_flag", metavar="URL", help="the discovery URL (instead of the positional)")
     parser.add_argument("--advertise", "--addr", help="the engine address to register, host:port (default: $SWARM_ADVERTISE)")
     parser.add_argument("--heartbeat", default="60s", help="refresh period (default 60s)")
     parser.add_argument("--ttl", default="180s", help="how long the key outlives the last heartbeat (default 180s)")
     parser.add_argument("--delay", default="0s", help="wait a random time up to this before registering (default 0s)")
-    parser.add_argument("--discovery-opt", action="append", default=[], help="kv.cacertfile=, kv.certfile=, kv.keyfile=")
+    parser.add_argument("--discovery-opt", action="append", default=[], metavar="KEY=VALUE",
+                        help="kv.cacertfile=, kv.certfile=, kv.keyfile= (TLS to the store), kv.path=")
     parser.add_argument("--no-deregister", action="store_true", help="on stop, let the key expire instead of removing it")
     parser.add_argument("--verbose", "-v", action="store_true")
     return parser
 
 
-def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = None) -> int:
-    """Command-line entry point for host agents; returns the exit status."""
-    environ = dict(os.environ) if environ is None else environ
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s swarm-join %(levelname)s %(message)s", stream=sys.stderr)
+def discovery_of(args: Any, environ: Dict[str, str]) -> Optional[str]:
+    """The discovery URL: the positional or ``--discovery`` (not two different ones), else $SWARM_DISCOVERY."""
+    flag = getattr(args, "discovery_flag", None)
+    if flag and args.discovery and flag != args.discovery:
+        raise DiscoveryError("Two discovery URLs given (--discovery %s and %s): give one." % (flag, args.discovery))
+    return flag or args.discovery or environ.get("SWARM_DISCOVERY")
+
+
+def run(args: Any, environ: Dict[str, str]) -> int:
+    """Run the join loop for parsed arguments (``build_parser``'s, or a parser that has it as a parent)."""
     stop = threading.Event()
     previous = {signum: signal.signal(signum, lambda *_args: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
-        source = args.discovery or environ.get("SWARM_DISCOVERY")
+        source = discovery_of(args, environ)
         addr = args.advertise or environ.get("SWARM_ADVERTISE")
         if not source or not addr:
             raise DiscoveryError("Both a discovery URL and --advertise host:port are required.")
@@ -141,7 +185,8 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
         ttl = parse_duration(args.ttl, "--ttl")
         delay = parse_duration(args.delay, "--delay")
         check_timing(heartbeat, ttl, delay)
-        with open_backend(source, _discovery_opts(args.discovery_opt), environ) as backend:
+        source, params = discovery_settings(source, args.discovery_opt)
+        with open_backend(source, params, environ) as backend:
             run_join_loop(backend, addr, heartbeat, ttl, delay, stop=stop, deregister_on_exit=not args.no_deregister)
     except DiscoveryError as exc:
         LOG.error("%s", exc)
@@ -150,6 +195,15 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     return 0
+
+
+def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = None) -> int:
+    """Command-line entry point for host agents; returns the exit status."""
+    environ = dict(os.environ) if environ is None else environ
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s swarm-join %(levelname)s %(message)s", stream=sys.stderr)
+    return run(args, environ)
 
 
 if __name__ == "__main__":

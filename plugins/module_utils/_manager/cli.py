@@ -3,8 +3,8 @@
 """`swarm manage|join|list|create`: classic Swarm's command line.
 
 No parser accepts abbreviations (``allow_abbrev=False``): with them ``--discovery`` would silently
-become ``--discovery-opt``. ``join`` is the discovery layer's heartbeat agent (its parser is reused
-as the parent of ours and its ``main`` runs it); ``list`` prints what discovery lists; ``create``
+become ``--discovery-opt``. ``join`` is the discovery layer's heartbeat agent (its parser is the
+parent of ours, ``join.run`` runs what it parsed); ``list`` prints what discovery lists; ``create``
 explains that Docker's hosted token service is gone.
 """
 
@@ -80,9 +80,7 @@ def _manage_parser(subparsers: Any) -> None:
 def _join_parser(subparsers: Any) -> None:
     parent = join_agent.build_parser()
     join = subparsers.add_parser("join", aliases=["j"], parents=[parent], add_help=False, allow_abbrev=False,
-                                 conflict_handler="resolve", help="keep an engine registered in discovery",
-                                 description=parent.description)
-    join.add_argument("--discovery", dest="discovery_flag", metavar="URL", help="discovery URL (instead of the positional)")
+                                 help="keep an engine registered in discovery", description=parent.description)
     _log_flags(join, suppress=True)
 
 
@@ -114,28 +112,12 @@ def log_level(args: Any, environ: Dict[str, str]) -> int:
         name, getattr(logging, name.upper(), logging.INFO))
 
 
-def join_argv(args: Any) -> List[str]:
-    """The join agent's own command line for what our parser read (one implementation of join)."""
-    source = args.discovery_flag or args.discovery
-    argv = [source] if source else []
-    if args.advertise:
-        argv += ["--advertise", args.advertise]
-    argv += ["--heartbeat", args.heartbeat, "--ttl", args.ttl, "--delay", args.delay]
-    for item in args.discovery_opt:
-        argv += ["--discovery-opt", item]
-    if args.no_deregister:
-        argv.append("--no-deregister")
-    if args.verbose or getattr(args, "debug", False):
-        argv.append("--verbose")
-    return argv
-
-
 def run_list(args: Any, environ: Dict[str, str]) -> int:
     source = args.discovery_flag or args.discovery or environ.get("SWARM_DISCOVERY")
     if not source:
         raise ConfigError("No discovery given: swarm list <discovery URL> (or --discovery URL, or $SWARM_DISCOVERY).")
     duration(args.timeout, "--timeout")
-    params = discovery_params(args.discovery_opt)
+    source, params = discovery_params(args.discovery_opt, source)
     for addr in list_nodes(source, params, environ):
         sys.stdout.write(addr + "\n")
     return 0
@@ -152,9 +134,7 @@ def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = N
         if command == "create":
             raise ConfigError("swarm create: " + TOKEN_SHUTDOWN)
         if command == "join":
-            if args.discovery_flag and args.discovery and args.discovery_flag != args.discovery:
-                raise ConfigError("Two discovery URLs given: give one.")
-            return join_agent.main(join_argv(args), environ)
+            return join_agent.run(args, environ)
         if command == "list":
             return run_list(args, environ)
         config = manage_config(args, environ)

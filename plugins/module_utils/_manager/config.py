@@ -14,17 +14,13 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, parse_discovery_url
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.addresses import split_address
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join import parse_duration
-from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.keys import NODES_PATH
+from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.join import DISCOVERY_OPTS, discovery_settings, parse_duration
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.options import ConnectionOptions
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler.registry import get_filters, get_strategy
 
 DEFAULT_HOST = "tcp://127.0.0.1:2375"
 STRATEGY_ALIASES = {"binpacking": "binpack"}
-# classic `--discovery-opt` names -> the discovery layer's option names
-DISCOVERY_OPTS = {"kv.cacertfile": "discovery_ca_cert", "kv.certfile": "discovery_client_cert",
-                  "kv.keyfile": "discovery_client_key"}
 
 
 class ConfigError(Exception):
@@ -104,27 +100,17 @@ def duration(text: str, flag: str) -> float:
         raise ConfigError(str(exc)) from None
 
 
-def discovery_params(items: List[str]) -> Dict[str, Any]:
-    """`--discovery-opt` values as the discovery layer's options; unknown keys are errors."""
-    params: Dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise ConfigError("--discovery-opt %r: expected key=value." % item)
-        if key == "kv.path":
-            if value.strip("/") != NODES_PATH:
-                raise ConfigError("--discovery-opt kv.path=%s: only the default path %s is supported; put the rest "
-                                  "of the path in the discovery URL's prefix instead." % (value, NODES_PATH))
-            continue
-        if key not in DISCOVERY_OPTS:
-            raise ConfigError("--discovery-opt %r: unknown option; known: %s. Tokens and passwords come from the "
-                              "environment (CONSUL_HTTP_TOKEN, ETCDCTL_USER, SWARM_DISCOVERY_TOKEN ...)."
-                              % (key, ", ".join(sorted(list(DISCOVERY_OPTS) + ["kv.path"]))))
-        params[DISCOVERY_OPTS[key]] = value
+def discovery_params(items: List[str], source: Optional[str] = None) -> Tuple[Optional[str], Dict[str, Any]]:
+    """(discovery URL, the discovery layer's options) from `--discovery-opt` values (the join agent's rules:
+    ``kv.path`` folds into the URL's prefix); unknown keys are errors."""
+    try:
+        source, params = discovery_settings(source, items)
+    except DiscoveryError as exc:
+        raise ConfigError(str(exc)) from None
     tls_files = [name for name in DISCOVERY_OPTS.values() if name in params]
     if tls_files and len(tls_files) != len(DISCOVERY_OPTS):
         raise ConfigError("--discovery-opt kv.cacertfile, kv.certfile and kv.keyfile must be given together.")
-    return params
+    return source, dict(params)
 
 
 def cluster_opts(items: List[str]) -> Tuple[float, int]:
@@ -220,6 +206,7 @@ def manage_config(args: Any, environ: Optional[Mapping[str, str]] = None) -> Man
         parse_discovery_url(source)
     except DiscoveryError as exc:
         raise ConfigError(str(exc)) from None
+    source, store_options = discovery_params(args.discovery_opt or [], source)
     tls, verify, ca, cert, key = _tls(args)
     strategy, filters = _scheduling(args)
     overcommit, retry = cluster_opts(args.cluster_opt or [])
@@ -235,7 +222,7 @@ def manage_config(args: Any, environ: Optional[Mapping[str, str]] = None) -> Man
     heartbeat = duration(args.heartbeat, "--heartbeat")
     if heartbeat < 1:
         raise ConfigError("--heartbeat must be at least 1s.")
-    return ManagerConfig(listeners=listeners, discovery=source, discovery_params=discovery_params(args.discovery_opt or []),
+    return ManagerConfig(listeners=listeners, discovery=source, discovery_params=store_options,
                          tls=tls, tls_verify=verify, tls_ca=ca, tls_cert=cert, tls_key=key, strategy=strategy,
                          filters=filters, overcommit=overcommit, create_retry=retry, refresh_min=refresh_min,
                          refresh_max=refresh_max, failure_retry=args.engine_failure_retry, heartbeat=heartbeat)

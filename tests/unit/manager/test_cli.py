@@ -33,12 +33,64 @@ def test_seed_manage_command_line(certs):
 
 def test_seed_join_command_line_reaches_the_join_agent(monkeypatch):
     seen = {}
-    monkeypatch.setattr(cli.join_agent, "main", lambda argv, environ: seen.setdefault("argv", argv) and 0)
+    monkeypatch.setattr(cli.join_agent, "run", lambda args, environ: seen.setdefault("args", args) and 0)
     assert cli.main(["join", "--addr=10.100.199.201:2376", "--discovery", "consul://dockerswarm01/swarm"], {}) == 0
-    argv = seen["argv"]
-    assert argv[0] == "consul://dockerswarm01/swarm"
-    assert argv[argv.index("--advertise") + 1] == "10.100.199.201:2376"
-    assert "--discovery-opt" not in argv  # --discovery is not abbreviated into --discovery-opt
+    args = seen["args"]
+    assert cli.join_agent.discovery_of(args, {}) == "consul://dockerswarm01/swarm"
+    assert args.advertise == "10.100.199.201:2376"
+    assert args.discovery_opt == []  # --discovery is not abbreviated into --discovery-opt
+    assert (args.heartbeat, args.ttl) == ("60s", "180s")
+
+
+def test_the_join_agent_reads_the_seed_command_line_itself():
+    args = cli.join_agent.build_parser().parse_args(["--addr=10.100.199.201:2376", "--discovery",
+                                                     "consul://dockerswarm01/swarm"])
+    assert cli.join_agent.discovery_of(args, {}) == "consul://dockerswarm01/swarm"
+    assert args.advertise == "10.100.199.201:2376" and args.discovery_opt == []
+    with pytest.raises(SystemExit):  # no abbreviations: --discovery-o is not --discovery-opt
+        cli.join_agent.build_parser().parse_args(["--discovery-o", "kv.path=x", "consul://h/p"])
+    both = cli.join_agent.build_parser().parse_args(["--discovery", "consul://a/p", "consul://b/p"])
+    with pytest.raises(cli.join_agent.DiscoveryError, match="Two discovery URLs"):
+        cli.join_agent.discovery_of(both, {})
+    assert cli.join_agent.discovery_of(cli.join_agent.build_parser().parse_args([]), {"SWARM_DISCOVERY": "zk://z/p"}) == "zk://z/p"
+
+
+def test_join_registers_with_the_seed_command_line_on_a_fake_store(monkeypatch):
+    """`swarm join --addr=... --discovery consul://...`: the loop runs with that address on that store."""
+    seen = {}
+
+    class Backend:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            return False
+
+    def fake_open(source, params, environ):
+        seen.update(source=source, params=params)
+        return Backend()
+
+    def fake_loop(backend, addr, heartbeat, ttl, delay, stop=None, deregister_on_exit=True):
+        seen.update(addr=addr, heartbeat=heartbeat, ttl=ttl)
+        return 1
+
+    monkeypatch.setattr(cli.join_agent, "open_backend", fake_open)
+    monkeypatch.setattr(cli.join_agent, "run_join_loop", fake_loop)
+    assert cli.main(["join", "--addr=10.100.199.201:2376", "--discovery", "consul://dockerswarm01/swarm",
+                     "--discovery-opt", "kv.path=team/docker/swarm/nodes"], {}) == 0
+    assert seen == {"source": "consul://dockerswarm01:8500/swarm/team", "params": {}, "addr": "10.100.199.201:2376",
+                    "heartbeat": 60.0, "ttl": 180.0}
+
+
+def test_kv_path_folds_into_the_prefix_or_is_refused():
+    config = manage(["manage", "--discovery-opt", "kv.path=docker/swarm/nodes", "consul://h:8500/swarm"])
+    assert config.discovery == "consul://h:8500/swarm"
+    config = manage(["manage", "--discovery-opt", "kv.path=/team-a/docker/swarm/nodes/", "etcd://h1:2379,h2:2379/swarm"])
+    assert config.discovery == "etcd://h1:2379,h2:2379/swarm/team-a"
+    with pytest.raises(ConfigError, match="must be docker/swarm/nodes or end with"):
+        manage(["manage", "--discovery-opt", "kv.path=docker/nodes", "consul://h/swarm"])
+    with pytest.raises(ConfigError, match="consul://, etcd:// and zk:// discovery only"):
+        manage(["manage", "--discovery-opt", "kv.path=x/docker/swarm/nodes", "nodes://a:1"])
 
 
 def test_no_abbreviations_anywhere():
