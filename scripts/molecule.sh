@@ -9,8 +9,8 @@
 #   * the base image local/debian-systemd:bookworm (debootstrap, TESTBED.md's recipe) and from it the
 #     instance image local/dockyard-molecule:bookworm (docker.io, nginx and the roles' packages preinstalled);
 #     both stay in the data-root between runs, .deb downloads are cached in .cache/molecule;
-#   * the wheels the host agents install offline (.cache/molecule/wheels): py-consul, and the Docker SDK
-#     for the registrator.
+#   * the wheels the host agents install offline (.cache/molecule/wheels): py-consul, the Docker SDK
+#     for the registrator, aiohttp and google-re2 (with their dependencies) for the swarm command.
 # At the end (trap) it removes its containers and stops its dockerd, unless it found one running.
 #
 # Usage: scripts/molecule.sh [molecule-command [args...]]   (default: test, for every scenario)
@@ -172,16 +172,42 @@ build_image() {
   say "built $image in $((SECONDS - start)) s"
 }
 
-# The agents' wheels at the versions of the development venv; their dependencies (requests, urllib3)
-# come from the instances' Debian packages (the agents' virtualenv sees the system site packages).
+# The agents' wheels at the versions of the development venv: py-consul and the Docker SDK alone (their
+# dependencies, requests and urllib3, come from the instances' Debian packages: the agents' virtualenv
+# sees the system site packages), and the swarm command's aiohttp and google-re2 with every package
+# they need (read from the venv's metadata, so a new dependency of aiohttp is picked up).
+wheel_pins() {
+  "$repo/.venv/bin/python" - <<'EOF'
+import importlib.metadata as md
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+pins = {name: md.version(name) for name in ("py-consul", "docker")}
+todo = ["aiohttp", "google-re2"]
+while todo:
+    name = canonicalize_name(todo.pop())
+    if name in pins:
+        continue
+    pins[name] = md.version(name)
+    for text in md.requires(name) or []:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            todo.append(req.name)
+for name, version in sorted(pins.items()):
+    print("%s==%s" % (name, version))
+EOF
+}
+
 fetch_wheels() {
-  local dist file version keep w want=() missing=()
-  for dist in py-consul docker; do
-    version=$("$repo/.venv/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$dist")
+  local pin dist file version keep w want=() missing=()
+  for pin in $(wheel_pins); do
+    dist=${pin%%==*}
+    version=${pin#*==}
     file=${dist//-/_}-$version-
     want+=("$file")
-    ls "$cache/wheels/$file"*.whl >/dev/null 2>&1 || missing+=("$dist==$version")
+    ls "$cache/wheels/$file"*.whl >/dev/null 2>&1 || missing+=("$pin")
   done
+  [ ${#want[@]} -gt 0 ] || die "cannot read the agents' package versions from the development venv"
   if [ ${#missing[@]} -gt 0 ]; then
     say "downloading the wheels for the host agents: ${missing[*]}"
     mkdir -p "$cache/wheels"
