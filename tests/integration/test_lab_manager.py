@@ -65,7 +65,7 @@ def test_env_json_manager_entry_serves_the_docker_cli_over_tls(lab, running_befo
     env = {key: value for key, value in os.environ.items() if key not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")}
     env.update(DOCKER_HOST=entry["docker_host"], DOCKER_TLS_VERIFY="1", DOCKER_CERT_PATH=entry["cert_path"],
                DOCKER_CONFIG=str(tmp_path))
-    assert {name for name in os.listdir(entry["cert_path"])} >= {"ca.pem", "cert.pem", "key.pem"}
+    assert set(os.listdir(entry["cert_path"])) >= {"ca.pem", "cert.pem", "key.pem"}
     info = subprocess.run([CLIS[cli], "info"], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert info.returncode == 0, info.stdout + info.stderr
     nodes = len(lab["engines"])

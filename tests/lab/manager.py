@@ -248,4 +248,3 @@ def describe(env: dict[str, Any]) -> dict[str, Any] | None:
     states = node_states(info.get("SystemStatus"))
     missing = unhealthy([engine["addr"] for engine in env["engines"]], states)
     return dict(current, ok=not missing, nodes=states, error=("not Healthy: " + ", ".join(missing)) if missing else None)
-
