@@ -58,6 +58,20 @@ def json_error(status: int, message: str) -> Any:
     return json_response({"message": message}, status)
 
 
+async def json_object(request: Any) -> Dict[str, Any]:
+    """The request body as a JSON object (``{}`` when empty); 400 saying what is wrong otherwise."""
+    data = await request.read()
+    if not data.strip():
+        return {}
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed JSON body: %s" % exc) from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    return body
+
+
 def build_app(cluster: Any, connections: Optional[Dict[Any, Any]] = None) -> Any:
     """The application with every route of the manager."""
     web = aiohttp_module().web

@@ -14,7 +14,6 @@ The pending entry leaves the picture in the same step the real container enters 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any, Dict, List, Optional, Tuple
@@ -30,13 +29,14 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.container_
     image_reference,
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError, from_engine
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.fanout import reread
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.pulls import failure_text, open_pull, progress
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError
 
 LOG = logging.getLogger("dockyard.swarm.manager.create")
 NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
 STEP_BACKS = 3
 RETRY_STATUS = frozenset((500, 502, 503, 504))
-PULL_TIMEOUT = 600.0
 
 
 def conflict(name: str, owner: str) -> ApiError:
@@ -169,24 +169,15 @@ class Creation:
         return answer.json()
 
     async def pull(self, engine: Any) -> None:
-        client = engine.client
-        headers = {"X-Registry-Auth": self.registry_auth} if self.registry_auth else None
-        params = image_reference(self.spec.image)
         LOG.info("pulling %s on %s", self.spec.image, engine.name)
-        response = await engine.guarded(client.open("POST", client.path("/images/create"), params=params, headers=headers,
-                                                    streaming=True, timeout=PULL_TIMEOUT))
+        response = await open_pull(engine, image_reference(self.spec.image), self.registry_auth)
         error = None
         try:
             if response.status >= 400:
                 error = engine_message(await response.read())
             else:
-                async for line in response.content:
-                    try:
-                        item = json.loads(line)
-                    except ValueError:
-                        continue
-                    if isinstance(item, dict) and item.get("error"):
-                        error = str(item.get("error"))
+                async for item in progress(engine, response):
+                    error = failure_text(item) or error
         finally:
             response.release()
         if error:
@@ -194,7 +185,7 @@ class Creation:
                                      engine.addr, 404, "pulling %s on %s failed: %s" % (self.spec.image, engine.name, error))
             failure.pull_failed = True  # type: ignore[attr-defined]
             raise failure
-        engine.refresh_soon("images", engine.refresh_images)
+        await reread([engine], "images")
 
     async def verify(self, engine: Any, pending: Any, container_id: str) -> Optional[str]:
         """The exclusion rule; also brings the engine's containers into the picture (the new one included)."""

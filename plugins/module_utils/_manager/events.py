@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from typing import Any, Deque, Dict, List, Mapping, Optional, Set
+from typing import Any, Deque, Dict, List, Mapping, Optional
+
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.filters import filter_values
 
 HISTORY = 2048
 QUEUE_SIZE = 4096
@@ -53,15 +55,6 @@ def event_time(event: Mapping[str, Any]) -> float:
     return float(event.get("time") or 0)
 
 
-def _values(filters: Mapping[str, Any], key: str) -> Set[str]:
-    value = filters.get(key)
-    if isinstance(value, dict):
-        return {k for k, v in value.items() if v}
-    if isinstance(value, list):
-        return {str(v) for v in value}
-    return set()
-
-
 KNOWN_FILTERS = ("config", "container", "daemon", "event", "image", "label", "network", "node", "plugin", "scope",
                  "secret", "service", "type", "volume")
 
@@ -92,7 +85,7 @@ def matches(event: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
         "scope": lambda wanted: (event.get("scope") or "local") in wanted,
     }
     for key in filters:
-        wanted = _values(filters, key)
+        wanted = set(filter_values(filters, key))
         check = checks.get(key)
         if check is None:
             if key in KNOWN_FILTERS:

@@ -15,20 +15,12 @@ import re
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.filters import filter_values, label_matches
 
 SHOWN_WITHOUT_ALL = ("running", "paused", "restarting")
 STATUSES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
 EXITED = re.compile(r"^Exited \((-?\d+)\)")
 UNSPECIFIED = ("", "0.0.0.0", "::")
-
-
-def _values(filters: Mapping[str, Any], key: str) -> List[str]:
-    value = filters.get(key)
-    if isinstance(value, dict):
-        return [k for k, v in value.items() if v]
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return []
 
 
 def _health(summary: Mapping[str, Any]) -> str:
@@ -37,14 +29,6 @@ def _health(summary: Mapping[str, Any]) -> str:
         if "(%s)" % word in status or "(health: %s)" % word in status:
             return word
     return "none"
-
-
-def _label_ok(labels: Mapping[str, str], wanted: str) -> bool:
-    if "!=" in wanted:
-        key, _sep, value = wanted.partition("!=")
-        return labels.get(key) != value
-    key, sep, value = wanted.partition("=")
-    return key in labels if not sep else labels.get(key) == value
 
 
 def _name_ok(names: Iterable[str], pattern: str) -> bool:
@@ -106,7 +90,7 @@ CHECKS: Dict[str, Callable[[Any, List[str]], bool]] = {
     "id": lambda record, wanted: any(record.id.startswith(w) for w in wanted),
     "name": lambda record, wanted: any(_name_ok(list(record.summary.get("Names") or []) +
                                                 ["/%s/%s" % (record.engine.name, record.name)], w) for w in wanted),
-    "label": lambda record, wanted: all(_label_ok(record.summary.get("Labels") or {}, w) for w in wanted),
+    "label": lambda record, wanted: all(label_matches(record.summary.get("Labels") or {}, w) for w in wanted),
     "status": lambda record, wanted: record.summary.get("State") in wanted,
     "exited": _exited,
     "ancestor": _ancestor,
@@ -125,12 +109,12 @@ def make_filter(filters: Mapping[str, Any], resolve: Callable[[str], Any]) -> Ca
     for key in filters:
         if key not in CHECKS and key not in ("before", "since"):
             raise ApiError(400, "Invalid filter '%s'" % key)
-    for status in _values(filters, "status"):
+    for status in filter_values(filters, "status"):
         if status not in STATUSES:
             raise ApiError(400, "Invalid filter 'status=%s'" % status)
-    before = [_created_of(resolve, ref, "before") for ref in _values(filters, "before")]
-    since = [_created_of(resolve, ref, "since") for ref in _values(filters, "since")]
-    active = [(check, _values(filters, key)) for key, check in CHECKS.items() if _values(filters, key)]
+    before = [_created_of(resolve, ref, "before") for ref in filter_values(filters, "before")]
+    since = [_created_of(resolve, ref, "since") for ref in filter_values(filters, "since")]
+    active = [(check, filter_values(filters, key)) for key, check in CHECKS.items() if filter_values(filters, key)]
     if not active and not before and not since:
         return lambda record: True
 

@@ -98,6 +98,12 @@ def choose(request: Request, nodes: Sequence[Node], settings: Settings, exclude:
                  overcommit=settings.overcommit)
 
 
+def matching(request: Request, nodes: Sequence[Node]) -> List[Node]:
+    """The nodes whose labels and names pass the request's constraints and whitelists (soft ones as in a
+    placement: kept when some node meets them); for calls that act on several engines (pull, volume create)."""
+    return place(request, nodes, filters=["constraint", "whitelist"])
+
+
 def fresh_node(node: Node, containers: Sequence[Mapping[str, Any]], pending: Sequence[Container]) -> Node:
     """``node`` as its engine lists it right now (plus reservations still being created elsewhere in this manager)."""
     fresh = Node(node.id, name=node.name, addr=node.addr, labels=node.labels, cpus=node.cpus, memory=node.memory,

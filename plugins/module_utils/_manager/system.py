@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""System routes: `_ping`, `version`, `info`, `events`."""
+"""System routes: `_ping`, `version`, `info`, `events`, `auth`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import time
 from typing import Any, Dict, Optional
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client import aiohttp_module
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager import proxy
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import cluster_of, json_response
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.events import event_time, matches
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.fanout import any_engine
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.info import build_info
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.version import PLATFORM_NAME, SERVER_VERSION
 
@@ -43,6 +45,13 @@ async def version(request: Any) -> Any:
         "GitCommit": "", "GoVersion": "python%s" % platform.python_version(), "Os": "linux", "Arch": arch,
         "KernelVersion": platform.release(), "BuildTime": "",
     })
+
+
+async def auth(request: Any) -> Any:
+    """`docker login`: checked by one healthy engine, at random (classic); it reaches the registry, and its
+    answer (200 Login Succeeded, or the registry's refusal) goes back verbatim. Nothing is stored here."""
+    cluster = cluster_of(request)
+    return proxy.relay(await proxy.buffered(cluster, request, any_engine(cluster), "/auth"))
 
 
 async def info(request: Any) -> Any:

@@ -12,8 +12,10 @@ from typing import Any, Dict, List, Optional
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from .fake_objects import FakeObjects
 
-class FakeEngine:
+
+class FakeEngine(FakeObjects):
     """Containers in a dict; every change is also sent on /events like dockerd does."""
 
     def __init__(self, name: str, labels: Optional[Dict[str, str]] = None, ncpu: int = 2, memory: int = 2 << 30,
@@ -30,6 +32,7 @@ class FakeEngine:
         self.down = False
         self.after_create = None  # hook(engine, container) run before create answers
         self.server: Optional[TestServer] = None
+        self.init_objects()
 
     # --- helpers for tests -------------------------------------------------------------------
     @property
@@ -74,9 +77,8 @@ class FakeEngine:
             r.add_get(prefix + "/containers/{id}/logs", self.logs)
             r.add_get(prefix + "/images/json", self.list_images)
             r.add_post(prefix + "/images/create", self.pull)
-            r.add_get(prefix + "/networks", self.empty_list)
-            r.add_get(prefix + "/volumes", self.volumes)
             r.add_get(prefix + "/events", self.events)
+            self.object_routes(r, prefix)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
         return self
@@ -173,25 +175,7 @@ class FakeEngine:
         return response
 
     async def list_images(self, request: web.Request) -> web.Response:
-        return web.json_response([{"Id": "sha256:" + str(i) * 64, "RepoTags": [tag]} for i, tag in enumerate(self.images)])
-
-    async def pull(self, request: web.Request) -> web.StreamResponse:
-        image = "%s:%s" % (request.query["fromImage"], request.query.get("tag") or "latest")
-        response = web.StreamResponse()
-        await response.prepare(request)
-        if request.query["fromImage"].startswith("missing"):
-            await response.write(b'{"error": "pull access denied for missing"}\n')
-        else:
-            self.images.append(image)
-            await response.write(b'{"status": "Downloaded newer image"}\n')
-        await response.write_eof()
-        return response
-
-    async def empty_list(self, request: web.Request) -> web.Response:
-        return web.json_response([])
-
-    async def volumes(self, request: web.Request) -> web.Response:
-        return web.json_response({"Volumes": [], "Warnings": None})
+        return web.json_response(self.image_entries())
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         queue: asyncio.Queue = asyncio.Queue()

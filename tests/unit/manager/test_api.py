@@ -38,7 +38,7 @@ def test_unknown_route_malformed_body_and_stubs_answer_json():
             response = await h.client.post("/v1.41/containers/create", data=b"{bad json")
             assert response.status == 400 and response.headers["Content-Type"] == "application/json"
             assert "malformed JSON" in (await response.json())["message"]
-            status, body = await h.json("GET", "/v1.41/images/json")
+            status, body = await h.json("POST", "/v1.41/build")
             assert status == 501 and "not implemented" in body["message"]
             status, body = await h.json("GET", "/v1.41/nodes")
             assert status == 501 and "not supported" in body["message"]
