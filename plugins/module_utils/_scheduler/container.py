@@ -22,6 +22,8 @@ _TEXT_FIELDS = ("id", "image", "image_id", "state", "network_mode")
 _LIST_FIELDS = ("ports", "exposed_ports", "volumes_from", "links")
 _NUMBERS = (int, float)
 _MISSING = object()
+NANO = 1000000000  # CPUs are kept in billionths (Docker's NanoCpus): exact integer sums
+MICRO = 1000000  # billionths per thousandth
 _INFINITY = float("inf")
 
 
@@ -29,17 +31,18 @@ class Container:
     """A container on a node (running, stopped, created or pending: all count).
 
     Attributes: ``id``, ``name`` (no leading '/'; '' when it has none), ``image``, ``image_id``,
-    ``state``, ``labels`` (str -> str), ``cpus_m`` (reserved CPUs in thousandths), ``memory``
+    ``state``, ``labels`` (str -> str), ``cpus_n`` (reserved CPUs in billionths, Docker's NanoCpus
+    unit, so that sums are exact; ``cpus_m`` and ``cpus`` give thousandths and the number), ``memory``
     (reserved bytes), ``network_mode``, ``ports`` (tuple of PortBinding), ``exposed_ports``
     (tuple of '80/tcp' keys), ``volumes_from`` and ``links`` (tuples of str).
     The constructor trusts its arguments; ``from_dict`` validates a snapshot entry.
     """
 
-    __slots__ = ("id", "name", "image", "image_id", "state", "labels", "cpus_m", "memory",
+    __slots__ = ("id", "name", "image", "image_id", "state", "labels", "cpus_n", "memory",
                  "network_mode", "ports", "exposed_ports", "volumes_from", "links")
 
     def __init__(self, id: str = "", name: str = "", image: str = "", image_id: str = "",  # pylint: disable=redefined-builtin
-                 state: str = "", labels: Optional[Mapping[str, str]] = None, cpus_m: int = 0, memory: int = 0,
+                 state: str = "", labels: Optional[Mapping[str, str]] = None, cpus_n: int = 0, memory: int = 0,
                  network_mode: str = "", ports: Iterable[PortBinding] = (), exposed_ports: Iterable[str] = (),
                  volumes_from: Iterable[str] = (), links: Iterable[str] = ()) -> None:
         self.id = id
@@ -48,7 +51,7 @@ class Container:
         self.image_id = image_id
         self.state = state
         self.labels: Dict[str, str] = dict(labels or {})
-        self.cpus_m = cpus_m
+        self.cpus_n = cpus_n
         self.memory = memory
         self.network_mode = network_mode
         self.ports: Tuple[PortBinding, ...] = tuple(ports)
@@ -80,14 +83,14 @@ class Container:
                     and ports.__class__ is list and exposed.__class__ is list
                     and volumes_from.__class__ is list and links.__class__ is list):
                 if cpus.__class__ is int and cpus >= 0:
-                    cpus_m = cpus * 1000
+                    cpus_n = cpus * NANO
                 elif cpus.__class__ is float and 0 <= cpus < _INFINITY:
-                    cpus_m = round(cpus * 1000)
+                    cpus_n = round(cpus * NANO)
                 else:
-                    cpus_m = -1
+                    cpus_n = -1
                 bindings = _fast_ports(ports) if ports else ()
                 keys = _fast_exposed(exposed) if exposed else ()
-                if (cpus_m >= 0 and bindings is not None and keys is not None
+                if (cpus_n >= 0 and bindings is not None and keys is not None
                         and all(v.__class__ is str for v in labels.values())
                         and all(v.__class__ is str for v in volumes_from) and all(v.__class__ is str for v in links)):
                     self = cls.__new__(cls)
@@ -97,7 +100,7 @@ class Container:
                     self.image_id = image_id
                     self.state = state
                     self.labels = dict(labels)
-                    self.cpus_m = cpus_m
+                    self.cpus_n = cpus_n
                     self.memory = memory
                     self.network_mode = network_mode
                     self.ports = bindings
@@ -136,7 +139,7 @@ class Container:
         else:
             self.labels = _labels(labels, node, what)
         try:
-            self.cpus_m = _cpus_m(get("cpus"), node, self)
+            self.cpus_n = _cpus_n(get("cpus"), node, self)
             memory = get("memory")
             self.memory = memory if memory.__class__ is int and memory >= 0 else whole_number(
                 memory, _legacy(node, self, "memory"))
@@ -165,14 +168,19 @@ class Container:
         to the request's labels (give the labels the container will really get, when known).
         """
         return cls(id=id, name=request.name if name is None else name, image=request.image, image_id=image_id,
-                   state=PENDING, labels=request.labels if labels is None else labels, cpus_m=request.cpus_m,
+                   state=PENDING, labels=request.labels if labels is None else labels, cpus_n=request.cpus_m * MICRO,
                    memory=request.memory, network_mode=request.network_mode, ports=request.ports,
                    exposed_ports=request.exposed, volumes_from=request.volumes_from, links=request.links)
 
     @property
     def cpus(self) -> float:
         """Reserved CPUs as a number (the snapshot's unit)."""
-        return self.cpus_m / 1000.0 if self.cpus_m % 1000 else self.cpus_m // 1000
+        return self.cpus_n / float(NANO) if self.cpus_n % NANO else self.cpus_n // NANO
+
+    @property
+    def cpus_m(self) -> int:
+        """Reserved CPUs in thousandths."""
+        return round(self.cpus_n / MICRO)
 
     def host_exposed(self) -> Tuple[str, ...]:
         """The '80/tcp' keys a host-mode container holds: exposed ports plus published container ports."""
@@ -194,7 +202,7 @@ class Container:
             return self.cpus
         if field == "ports":
             return [p.as_dict() for p in self.ports]
-        if field in self.__slots__ and field != "cpus_m":
+        if field in self.__slots__ and field != "cpus_n":
             value = getattr(self, field)
             return list(value) if value.__class__ is tuple else value
         return default
@@ -237,12 +245,13 @@ def _fast_exposed(exposed: List[Any]) -> Optional[Tuple[str, ...]]:
     return None if None in keys else keys
 
 
-def _cpus_m(cpus: Any, node: str, container: "Container") -> int:
+def _cpus_n(cpus: Any, node: str, container: "Container") -> int:
     if cpus.__class__ is int and cpus > 0:
-        return cpus * 1000
+        return cpus * NANO
     if not cpus and (cpus is None or (cpus.__class__ in _NUMBERS)):
         return 0
-    return millicpus(cpus, _legacy(node, container, "cpus"))
+    millicpus(cpus, _legacy(node, container, "cpus"))  # raises the message of the CPU sum
+    return round(cpus * NANO)
 
 
 def _labels(labels: Any, node: str, what: str) -> Dict[str, str]:

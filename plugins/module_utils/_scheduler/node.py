@@ -19,7 +19,7 @@ import functools
 import operator
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
 
-from .container import Container
+from .container import MICRO, Container
 from .errors import INVALID_NODES, SchedulingError, describe
 from .ports import PortBinding
 from .validation import is_mapping, label_text, whole_number
@@ -32,6 +32,7 @@ _NAME = operator.itemgetter("name")
 _ID = operator.itemgetter("id")
 _EMPTY: Tuple[Any, ...] = ()
 _UNSET = object()
+_INFINITY = float("inf")
 _IS_STR = str.__instancecheck__
 
 
@@ -43,7 +44,7 @@ class Node:
 
     __slots__ = ("id", "name", "addr", "labels", "cpus", "memory", "health", "raw", "_index",
                  "_containers", "_loose", "_loose_usage", "_images", "_image_names",
-                 "_cpus_m", "_memory", "_ports", "_host_exposed", "_keys", "_keys_text")
+                 "_cpus_n", "_memory", "_ports", "_host_exposed", "_keys", "_keys_text")
 
     def __init__(self, id: Any, name: Optional[str] = None, addr: str = "",  # pylint: disable=redefined-builtin
                  labels: Optional[Mapping[str, str]] = None, cpus: int = 0, memory: int = 0,
@@ -210,7 +211,7 @@ class Node:
             if usage is None:
                 usage = self._loose_usage = self._raw_usage()
             return usage
-        return self._cpus_m, self._memory
+        return round(self._cpus_n / MICRO), self._memory
 
     def find_container(self, ref: str) -> Optional[Container]:
         """Resolve a container reference on this node like classic ``Containers.Get``: full or
@@ -372,7 +373,7 @@ class Node:
         self._containers: List[Container] = []
         self._loose = None
         self._loose_usage = None
-        self._cpus_m = 0
+        self._cpus_n = 0
         self._memory = 0
         self._ports: Dict[Optional[int], List[Tuple[PortBinding, Container]]] = {}
         self._host_exposed: Dict[str, List[Container]] = {}
@@ -381,7 +382,7 @@ class Node:
 
     def _count(self, c: Container, sign: int = 1) -> None:
         """Add (sign 1) or take away (sign -1) one container's share of every aggregate."""
-        self._cpus_m += sign * c.cpus_m
+        self._cpus_n += sign * c.cpus_n
         self._memory += sign * c.memory
         for binding in c.ports:
             if binding.host_port is not None:
@@ -447,11 +448,11 @@ class Node:
         dicts (the caller parses the whole node instead)."""
         port = wanted.host_port
         try:
-            for index, raw in enumerate(self._loose):
+            for raw in self._loose:
                 for binding in raw.get("ports") or _EMPTY:
                     host_port = binding.get("host_port")
                     if host_port == port or (host_port and host_port.__class__ is not int):  # '80', ' 80', odd
-                        container = Container.from_dict(raw, self.name, index)
+                        container = Container.from_dict(raw, self.name, _index_of(self._loose, raw))
                         if any(wanted.conflicts(b) for b in container.ports):
                             return container
                         break
@@ -462,9 +463,9 @@ class Node:
     def _raw_host_holder(self, key: str) -> Any:
         """host_port_holder on the raw containers: only host-mode containers are parsed."""
         try:
-            for index, raw in enumerate(self._loose):
+            for raw in self._loose:
                 if raw.get("network_mode") == HOST_MODE:
-                    container = Container.from_dict(raw, self.name, index)
+                    container = Container.from_dict(raw, self.name, _index_of(self._loose, raw))
                     if key in container.host_exposed():
                         return container
         except AttributeError:
@@ -473,16 +474,16 @@ class Node:
 
     def _raw_usage(self) -> Tuple[int, int]:
         """The resource sums read straight from the raw containers (the fields are checked on the
-        way; anything unusual is left to the full parse, which names the problem)."""
-        cpus_m = memory = 0
+        way; anything unusual is left to the full parse, which names the problem). The CPU sum is
+        rounded to thousandths once, as the billionths summed by parsed nodes are."""
+        cpus = 0.0
+        memory = 0
         try:
             for c in self._loose:
-                cpus = c.get("cpus")
-                if cpus:
-                    if cpus.__class__ is int and cpus > 0:
-                        cpus_m += cpus * 1000
-                    elif cpus.__class__ is float and cpus > 0:
-                        cpus_m += round(cpus * 1000)
+                reserved = c.get("cpus")
+                if reserved:
+                    if (reserved.__class__ is float or reserved.__class__ is int) and reserved > 0:
+                        cpus += reserved
                     else:
                         raise TypeError
                 used = c.get("memory")
@@ -491,10 +492,12 @@ class Node:
                         memory += used
                     else:
                         raise TypeError
-        except (AttributeError, TypeError, OverflowError):
+            if not cpus < _INFINITY:
+                raise TypeError
+        except (AttributeError, TypeError):
             self._load()
-            return self._cpus_m, self._memory
-        return cpus_m, memory
+            return self.usage()
+        return round(cpus * 1000), memory
 
 
 @functools.lru_cache(maxsize=256)
@@ -511,6 +514,11 @@ def repository(reference: str) -> str:
         return reference.split("@", 1)[0]
     repo, sep, tag = reference.rpartition(":")
     return repo if sep and "/" not in tag else reference
+
+
+def _index_of(items: List[Any], item: Any) -> int:
+    """Position of ``item`` (by identity) for messages."""
+    return next(i for i, candidate in enumerate(items) if candidate is item)
 
 
 def _adopt(target: Node, source: Node) -> None:

@@ -219,3 +219,12 @@ def test_place_refuses_what_is_not_a_node_list():
         place(Request({}), [node("a")])
     with pytest.raises(SchedulingError, match="No nodes available"):
         place(Request({}), [])
+
+
+def test_cpu_sums_round_once_like_classic_sums():
+    # 3 x 0.3333 CPUs: the sum (0.9999) rounds to 1000 thousandths, parsed or read from the dicts.
+    raw = node("n1", containers=[container("c%d" % i, cpus=0.3333) for i in range(3)])
+    assert Node.from_dict(raw).usage() == Node.from_dict(raw, lazy=True).usage() == (1000, 0)
+    n = Node.from_dict(raw)
+    n.remove_container(n.containers[0])
+    assert n.usage() == (667, 0) and n.containers[0].cpus == 0.3333
