@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """swarm_info: the cluster as classic Swarm's ``docker info`` showed it.
 
-``nodes`` keeps the SPEC section 3 node dicts (what the scheduler reads), each with the
+``nodes`` keeps the node snapshots (docs/architecture.md) (what the scheduler reads), each with the
 ``docker info`` facts added: status, error, container counts, reserved/total CPUs and memory
 (totals include overcommit, as classic's did). ``system_status`` renders the classic layout.
 ``msg`` sums up health in one line; when no engine answered, it and a warning say why (the

@@ -42,7 +42,7 @@ class PortSpec:
         return "%d/%s" % (self.container_port, self.protocol)
 
     def as_request(self) -> Dict[str, Any]:
-        """The scheduler's (SPEC section 3) port shape."""
+        """The scheduler's port shape (docs/architecture.md, the data contract)."""
         return {"host_ip": self.host_ip, "host_port": self.host_port or 0,
                 "container_port": self.container_port, "protocol": self.protocol}
 

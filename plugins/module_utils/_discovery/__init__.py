@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Discovery: where the cluster's engines are (SPEC section 4).
+"""Discovery: where the cluster's engines are (docs/discovery.md).
 
 Public API (everything else in the package is internal):
 

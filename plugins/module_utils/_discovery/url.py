@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Discovery URL parsing (SPEC section 4).
+"""Discovery URL parsing (the forms of docs/discovery.md).
 
 Accepted forms, as classic Swarm took them: `nodes://h1:2376,h2:2376` or a bare list with
 `[from:to]` ranges, `file:///path`, `consul://h1[,h2][:8500]/<prefix>`, `etcd://h1,h2/<prefix>`,

@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Docker engine access (SPEC section 5): connection options, TLS, the parallel cluster snapshot
+"""Docker engine access (docs/tls.md, docs/architecture.md): connection options, TLS, the parallel cluster snapshot
 and the container operations the modules need.
 
 Public API (the rest of the package is internal):

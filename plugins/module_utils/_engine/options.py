@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Engine connection options, defined once as plain data (SPEC section 5).
+"""Engine connection options, defined once as plain data (community.docker's names, docs/tls.md).
 
 Names, aliases and environment variables are community.docker's, so `module_defaults`,
 AWX credentials and habits carry over. ``CONNECTION_OPTIONS`` feeds the modules' argument

@@ -36,7 +36,7 @@ class Reservation:
 
 
 def port(host_ip: Optional[str], host_port: Any, container_port: Any, protocol: Optional[str]) -> Dict[str, Any]:
-    """A port binding in the SPEC's shape; every "all interfaces" form becomes 0.0.0.0."""
+    """A port binding in the snapshot's shape (docs/architecture.md); every "all interfaces" form becomes 0.0.0.0."""
     ip = host_ip or ""
     return {
         "host_ip": "0.0.0.0" if ip in UNSPECIFIED_IPS else ip,

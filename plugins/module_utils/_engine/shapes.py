@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Engine API answers -> the SPEC section 3 node dicts (pure functions, no I/O).
+"""Engine API answers -> the node snapshots of docs/architecture.md (pure functions, no I/O).
 
 Kept apart from the gathering so the shape the scheduler depends on is defined in one place
 and unit-tested without any engine.

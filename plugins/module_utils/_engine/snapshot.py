@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The cluster snapshot: every engine read in parallel, one node dict each (SPEC section 3).
+"""The cluster snapshot: every engine read in parallel, one node dict each (docs/architecture.md).
 
 Like classic Swarm the project keeps no state, so each run rebuilds the picture from the
 engines. Engines are read by a bounded thread pool; each gets a wall-clock budget (``timeout``)

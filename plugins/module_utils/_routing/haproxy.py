@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Render a complete haproxy.cfg from {service: [backends]}; pure, no I/O.
 
-HAProxy is the optional proxy of SPEC section 7's routing role. The file is whole (global,
+HAProxy is the optional proxy of the routing role (docs/roles.md). The file is whole (global,
 defaults, one frontend, the backends) because HAProxy has no ``include``. ACLs, ``use_backend``
 lines and backends come from one list, so a ``use_backend`` never names a backend that was not
 written (HAProxy refuses such a file: "unable to find required use_backend"). A service without

@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Discovery URL forms of SPEC section 4, and the messages for malformed ones."""
+"""Discovery URL forms of docs/discovery.md, and the messages for malformed ones."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Engine answers -> SPEC section 3 dicts, and reservations from labels or inspect data."""
+"""Engine answers -> the node snapshots of docs/architecture.md, and reservations from labels or inspect data."""
 
 from __future__ import annotations
 
