@@ -15,6 +15,7 @@ import http.client
 import json
 import ssl
 import sys
+import time
 from typing import Any, Callable
 
 from . import LabError, certs
@@ -223,7 +224,7 @@ def _start(port: int, strategy: str, url: str) -> None:
     STATE.write_text(json.dumps({"port": port, "strategy": strategy, "discovery": url}))
     LOG.parent.mkdir(parents=True, exist_ok=True)
     with open(LOG, "a") as handle:  # the tail shown on failure starts at this run
-        handle.write(f"--- lab: manager-up on {HOST}:{port}, {strategy}, {url}\n")
+        handle.write(f"--- lab: {time.strftime('%Y-%m-%d %H:%M:%S')} manager-up on {HOST}:{port}, {strategy}, {url}\n")
     start(PROCESS, argv(sys.executable, own, port, strategy, url), LOG, cwd=REPO_ROOT, env=agent_env())
 
 
