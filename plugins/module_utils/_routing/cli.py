@@ -32,7 +32,13 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._routing.nginx impo
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.staging import (
     HAPROXY, HAPROXY_RELOAD, NGINX, apply_config, check_nginx, read_config, restore_config, run_reload,
 )
-from ansible_collections.dockyard.swarm.plugins.module_utils._routing.watch import INVALID, RELOAD_FAILED, RoutingWatcher
+from ansible_collections.dockyard.swarm.plugins.module_utils._routing.watch import (
+    INVALID,
+    RELOAD_FAILED,
+    ProxyHooks,
+    RoutingWatcher,
+    WatchSettings,
+)
 
 LOG = logging.getLogger("dockyard.swarm.routing")
 PROG = "dockyard-routing"
@@ -122,10 +128,11 @@ def build_watcher(args: argparse.Namespace, environ: Dict[str, str], stop: threa
         reload_command = args.reload_command or [args.nginx, "-c", args.nginx_conf, "-s", "reload"]
         if os.path.isfile(args.nginx_conf):
             check_live = partial(check_nginx, args.nginx_conf, nginx=args.nginx)
-    return RoutingWatcher(
-        store, prefix, render, apply, partial(run_reload, reload_command), wait_min=wait_min, wait_max=wait_max, block=block,
-        stop=stop, proxy=args.proxy, check_live=check_live, snapshot=partial(read_config, output),
-        restore=partial(restore_config, live_path=output), keep_vanished=not args.forget_vanished)
+    hooks = ProxyHooks(render, apply, partial(run_reload, reload_command), check_live=check_live,
+                       snapshot=partial(read_config, output), restore=partial(restore_config, live_path=output),
+                       proxy=args.proxy)
+    settings = WatchSettings(wait_min=wait_min, wait_max=wait_max, block=block, keep_vanished=not args.forget_vanished)
+    return RoutingWatcher(store, prefix, hooks, settings, stop=stop)
 
 
 def main(argv: Optional[List[str]] = None, environ: Optional[Dict[str, str]] = None) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Set
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
@@ -128,44 +129,58 @@ def backoff(failures: int, base: float = 1.0, ceiling: float = 30.0) -> float:
     return min(ceiling, base * (2 ** max(0, min(failures - 1, 16))))
 
 
+@dataclass(frozen=True)
+class ProxyHooks:
+    """What the watcher does to the proxy: ``render(services) -> Rendered``; ``apply(text) -> Applied``;
+    ``reload() -> error text or None``; ``check_live()`` (optional): a check of the whole live
+    configuration after a swap, whose failure puts the old file back (``restore(snapshot())``) before
+    any reload. ``proxy`` names it in logs (nginx, haproxy)."""
+
+    render: Callable[[Services], Rendered]
+    apply: Callable[[str], Applied]
+    reload: Callable[[], Optional[str]]
+    check_live: Optional[Callable[[], Optional[str]]] = None
+    snapshot: Optional[Callable[[], Optional[str]]] = None
+    restore: Optional[Callable[[Optional[str]], None]] = None
+    proxy: str = "nginx"
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """Timing and policy: coalescing (``wait_min``/``wait_max`` seconds), the blocking query's length
+    (``block``, capped to Consul's 10 minutes), the ceiling of the backoff after failures, and whether a
+    service whose keys all vanished stays with no backends (``keep_vanished``)."""
+
+    wait_min: float = 0.5
+    wait_max: float = 5.0
+    block: float = 60.0
+    max_backoff: float = 30.0
+    keep_vanished: bool = True
+
+
 class RoutingWatcher:
-    """The loop, with every effect injected (``render``, ``apply``, ``reload``, the store, the clock).
+    """The loop, with every effect injected (the proxy hooks, the store, the clock).
 
     A service whose keys are all gone stays, with no backends, while ``keep_vanished`` is on (the
     default): a client then gets the proxy's "no backend" answer (nginx 502, HAProxy 503) rather than
     404, until the watcher restarts.
 
-    ``store``: anything with ``call(action, what)`` like ``ConsulStore``; ``render(services) ->
-    Rendered``; ``apply(text) -> Applied``; ``reload() -> error text or None``; ``check_live()``
-    (optional): a check of the whole live configuration after a swap, whose failure puts the old
-    file back (``restore(previous)``) before any reload.
+    ``store``: anything with ``call(action, what)`` like ``ConsulStore``.
     """
 
-    def __init__(self, store: Any, prefix: str, render: Callable[[Services], Rendered], apply: Callable[[str], Applied],
-                 reload: Callable[[], Optional[str]], wait_min: float = 0.5, wait_max: float = 5.0, block: float = 60.0,
+    def __init__(self, store: Any, prefix: str, hooks: ProxyHooks, settings: WatchSettings = WatchSettings(),
                  stop: Optional[threading.Event] = None, clock: Callable[[], float] = time.monotonic,
-                 sleep: Optional[Callable[[float], bool]] = None, bucket: Optional[TokenBucket] = None,
-                 max_backoff: float = 30.0, proxy: str = "nginx",
-                 check_live: Optional[Callable[[], Optional[str]]] = None,
-                 snapshot: Optional[Callable[[], Optional[str]]] = None,
-                 restore: Optional[Callable[[Optional[str]], None]] = None, keep_vanished: bool = True) -> None:
+                 sleep: Optional[Callable[[float], bool]] = None, bucket: Optional[TokenBucket] = None) -> None:
         self.store = store
         self.prefix = normalise_prefix(prefix)
-        self.render = render
-        self.apply = apply
-        self.reload = reload
-        self.coalescer = Coalescer(wait_min, wait_max)
-        self.block = max(1.0, min(block, 600.0))  # Consul caps a blocking query at 10 minutes
+        self.hooks = hooks
+        self.settings = settings
+        self.coalescer = Coalescer(settings.wait_min, settings.wait_max)
+        self.block = max(1.0, min(settings.block, 600.0))  # Consul caps a blocking query at 10 minutes
         self.stop = stop or threading.Event()
         self.clock = clock
         self.sleep = sleep or self.stop.wait
         self.bucket = bucket or TokenBucket(now=clock())
-        self.max_backoff = max_backoff
-        self.proxy = proxy
-        self.check_live = check_live
-        self.snapshot = snapshot
-        self.restore = restore
-        self.keep_vanished = keep_vanished
         self.known: Set[str] = set()  # valid service names seen since the start (keep_vanished)
         self.index = 0
         self.latest: Optional[Services] = None
@@ -197,32 +212,32 @@ class RoutingWatcher:
     def sync(self, services: Services) -> str:
         """Render, validate, swap and reload once; the outcome (UNCHANGED, RELOADED, INVALID, RELOAD_FAILED)."""
         self.renders += 1
-        if self.keep_vanished:
+        if self.settings.keep_vanished:
             self.known.update(name for name in services if valid_name(name))
             services = with_vanished(services, self.known)
         try:
-            rendered = self.render(services)
+            rendered = self.hooks.render(services)
         except RoutingError as exc:
             LOG.error("cannot render the routes: %s", exc)
             return INVALID
         for reason in rendered.rejected:
             LOG.warning("%s", reason)
-        previous = self.snapshot() if (self.check_live and self.snapshot) else None
-        result = self.apply(rendered.text)
+        previous = self.hooks.snapshot() if (self.hooks.check_live and self.hooks.snapshot) else None
+        result = self.hooks.apply(rendered.text)
         if result.error:
-            LOG.error("%s refused the new routes, keeping %s as it was: %s", self.proxy, result.path, result.error)
+            LOG.error("%s refused the new routes, keeping %s as it was: %s", self.hooks.proxy, result.path, result.error)
             return INVALID
         if not result.reload_needed:
             LOG.debug("routes unchanged (%d services)", len(rendered.services))
             if not self.reload_pending:
                 return UNCHANGED
             return RELOADED if self._reload() else RELOAD_FAILED
-        if self.check_live:
-            error = self.check_live()
+        if self.hooks.check_live:
+            error = self.hooks.check_live()
             if error:
-                if self.restore:
-                    self.restore(previous)
-                LOG.error("%s refused its whole configuration with the new routes, %s put back: %s", self.proxy, result.path, error)
+                if self.hooks.restore:
+                    self.hooks.restore(previous)
+                LOG.error("%s refused its whole configuration with the new routes, %s put back: %s", self.hooks.proxy, result.path, error)
                 return INVALID
         backends = sum(len(items) for items in rendered.services.values())
         LOG.info("wrote %s: %d services, %d backends", result.path, len(rendered.services), backends)
@@ -230,15 +245,15 @@ class RoutingWatcher:
         return RELOADED if self._reload() else RELOAD_FAILED
 
     def _reload(self) -> bool:
-        error = self.reload()
+        error = self.hooks.reload()
         if error:
             self.reload_pending = True
             self.retry_at = self.clock() + RELOAD_RETRY
-            LOG.error("reloading %s failed (retrying in %ss): %s", self.proxy, RELOAD_RETRY, error)
+            LOG.error("reloading %s failed (retrying in %ss): %s", self.hooks.proxy, RELOAD_RETRY, error)
             return False
         self.reload_pending = False
         self.reloads += 1
-        LOG.info("reloaded %s", self.proxy)
+        LOG.info("reloaded %s", self.hooks.proxy)
         return True
 
     def once(self) -> str:
@@ -283,7 +298,7 @@ class RoutingWatcher:
             services = self.read(wait)
         except DiscoveryError as exc:
             self.failures += 1
-            pause = backoff(self.failures, ceiling=self.max_backoff)
+            pause = backoff(self.failures, ceiling=self.settings.max_backoff)
             LOG.warning("cannot read Consul (attempt %d, next in %ss); the routes stay as they are: %s", self.failures, pause, exc)
             if due is not None:
                 pause = min(pause, max(0.0, due - now))  # a pending change is still rendered on time
@@ -291,7 +306,7 @@ class RoutingWatcher:
             return
         except RegistratorError as exc:  # a shape Consul never returns; do not spin on it
             LOG.error("unreadable answer from Consul: %s", exc)
-            self.sleep(backoff(1, ceiling=self.max_backoff))
+            self.sleep(backoff(1, ceiling=self.settings.max_backoff))
             return
         self.throttled = False
         if self.failures:

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery.errors import DiscoveryError
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing import Applied, RoutingError, render_nginx
 from ansible_collections.dockyard.swarm.plugins.module_utils._routing.watch import (
-    INVALID, RELOAD_FAILED, RELOADED, UNCHANGED, Coalescer, RoutingWatcher, TokenBucket, backoff, next_index, with_vanished,
+    INVALID, RELOAD_FAILED, RELOADED, UNCHANGED, Coalescer, ProxyHooks, RoutingWatcher, TokenBucket, WatchSettings, backoff, next_index, with_vanished,
 )
 
 
@@ -103,8 +103,10 @@ def make(events=(), **kwargs):
     clock = Clock()
     consul = FakeConsul(clock, events)
     proxy = Proxy()
-    watcher = RoutingWatcher(FakeStore(consul), "services", render_nginx, proxy.apply, proxy.reload, clock=clock,
-                             sleep=clock.sleep, **kwargs)
+    hook_names = ("check_live", "snapshot", "restore", "proxy")
+    hooks = ProxyHooks(render_nginx, proxy.apply, proxy.reload, **{k: v for k, v in kwargs.items() if k in hook_names})
+    settings = WatchSettings(**{k: v for k, v in kwargs.items() if k not in hook_names})
+    watcher = RoutingWatcher(FakeStore(consul), "services", hooks, settings, clock=clock, sleep=clock.sleep)
     return clock, consul, proxy, watcher
 
 

@@ -52,12 +52,12 @@ def test_uri_forms(tmp_path):
 def test_defaults_and_durations(tmp_path):
     w = watcher(["--output", str(tmp_path / "r.conf"), "--wait-min", "200ms", "--wait-max", "2s", "--block", "1m", "consul://"])
     assert (w.coalescer.wait_min, w.coalescer.wait_max, w.block) == (0.2, 2.0, 60.0)
-    assert w.proxy == "nginx"
+    assert w.hooks.proxy == "nginx"
     out = ["--output", str(tmp_path / "r.conf")]
-    assert watcher(out + ["--nginx-conf", str(tmp_path / "none.conf"), "consul://"]).check_live is None  # not required
+    assert watcher(out + ["--nginx-conf", str(tmp_path / "none.conf"), "consul://"]).hooks.check_live is None  # not required
     (tmp_path / "nginx.conf").write_text("events {}\n")
-    assert watcher(out + ["--nginx-conf", str(tmp_path / "nginx.conf"), "consul://"]).check_live is not None
-    assert watcher(out + ["--proxy", "haproxy", "--nginx-conf", str(tmp_path / "nginx.conf"), "consul://"]).check_live is None
+    assert watcher(out + ["--nginx-conf", str(tmp_path / "nginx.conf"), "consul://"]).hooks.check_live is not None
+    assert watcher(out + ["--proxy", "haproxy", "--nginx-conf", str(tmp_path / "nginx.conf"), "consul://"]).hooks.check_live is None
     args = cli.build_parser().parse_args(["consul://"])
     assert args.output is None and args.listen == "80" and args.mode == "location" and args.nginx_conf == "/etc/nginx/nginx.conf"
     assert cli.OUTPUTS == {"nginx": "/etc/nginx/conf.d/dockyard-routes.conf", "haproxy": "/etc/haproxy/haproxy.cfg"}
