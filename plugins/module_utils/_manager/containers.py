@@ -25,6 +25,10 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.system imp
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.upgrade import hijack_request
 
 TRUE = ("1", "true", "True", "yes")
+# The docker CLI shows the first name without a slash when there is one: it gets only `/<node>/<name>`
+# (classic's `node-1/web` in `docker ps`). Other API clients (community.docker, the Docker SDK, compose) also
+# get the engine's `/<name>`, so a lookup of a container by its name in the list finds it.
+DOCKER_CLI = "Docker-Client/"
 
 
 def container_for(cluster: Any, name: str) -> Any:
@@ -60,7 +64,8 @@ async def list_(request: Any) -> Any:
     except ValueError:
         raise ApiError(400, "invalid limit %r: expected a number" % limit_text) from None
     entries = list_containers(cluster.picture.records(), query.get("all") in TRUE, limit,
-                              parse_filters(query.get("filters")), cluster.picture.resolve)
+                              parse_filters(query.get("filters")), cluster.picture.resolve,
+                              engine_names=not request.headers.get("User-Agent", "").startswith(DOCKER_CLI))
     if query.get("size") in TRUE and entries:
         await _add_sizes(cluster, entries)
     return json_response(entries)

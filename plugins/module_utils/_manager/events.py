@@ -73,8 +73,7 @@ def matches(event: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
         "event": lambda wanted: action in wanted or action.split(":", 1)[0] in wanted,
         "container": lambda wanted: kind == "container" and any(
             actor_id.startswith(w) or attributes.get("name") == w for w in wanted),
-        "image": lambda wanted: any(attributes.get("image") == w or actor_id == w or
-                                    (kind == "image" and actor_id.split(":", 1)[0] == w) for w in wanted),
+        "image": lambda wanted: bool(wanted & _image_names(kind, actor_id, attributes)),
         "network": lambda wanted: kind == "network" and any(actor_id.startswith(w) or attributes.get("name") == w
                                                             for w in wanted),
         "volume": lambda wanted: kind == "volume" and actor_id in wanted,
@@ -94,6 +93,18 @@ def matches(event: Mapping[str, Any], filters: Mapping[str, Any]) -> bool:
         if wanted and not check(wanted):
             return False
     return True
+
+
+def _strip_tag(reference: str) -> str:
+    name, sep, tag = reference.rpartition(":")
+    return name if sep and "/" not in tag else reference
+
+
+def _image_names(kind: str, actor_id: str, attributes: Mapping[str, Any]) -> set:
+    """What an ``image`` filter compares (the engine's rule): the actor id and the image name (an image
+    event's ``name``, another event's ``image``), each also without its tag."""
+    name = str(attributes.get("name" if kind == "image" else "image") or "")
+    return {actor_id, name, _strip_tag(actor_id), _strip_tag(name)} - {""}
 
 
 def _label_match(attributes: Mapping[str, Any], wanted: str) -> bool:

@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """`GET /containers/json` from the live picture (pure: the handler adds sizes when asked).
 
-As classic Swarm showed it: names become ``/<node>/<name>`` (the CLI prints ``node-1/web``),
+As classic Swarm showed it: names become ``/<node>/<name>`` (the CLI prints ``node-1/web``; other API
+clients also get the engine's ``/<name>`` after it, see ``containers.list_``),
 published ports on all interfaces show the engine's address, containers of an unhealthy engine
 show ``Host Down`` and, like stopped ones, only with ``all``. Sorted newest first. Filters are the
 Engine API's plus ``node`` (engine name, id or address).
@@ -128,12 +129,15 @@ def make_filter(filters: Mapping[str, Any], resolve: Callable[[str], Any]) -> Ca
     return keep
 
 
-def present(record: Any) -> Dict[str, Any]:
-    """The list entry as a client sees it through the manager."""
+def present(record: Any, engine_names: bool = False) -> Dict[str, Any]:
+    """The list entry as a client sees it through the manager; ``engine_names`` adds the engine's own names
+    after the ``/<node>/<name>`` ones (for API clients that look a container up by name in the list)."""
     engine = record.engine
     entry = copy.copy(record.summary)
-    entry["Names"] = ["/%s%s" % (engine.name, name if name.startswith("/") else "/" + name)
-                      for name in record.summary.get("Names") or []]
+    names = record.summary.get("Names") or []
+    entry["Names"] = ["/%s%s" % (engine.name, name if name.startswith("/") else "/" + name) for name in names]
+    if engine_names:
+        entry["Names"] += list(names)
     ports = []
     for item in record.summary.get("Ports") or []:
         item = dict(item)
@@ -147,7 +151,7 @@ def present(record: Any) -> Dict[str, Any]:
 
 
 def list_containers(records: Iterable[Any], show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
-                    resolve: Callable[[str], Any]) -> List[Dict[str, Any]]:
+                    resolve: Callable[[str], Any], engine_names: bool = False) -> List[Dict[str, Any]]:
     keep = make_filter(filters, resolve)
     show_all = show_all or (limit is not None and limit > 0) or bool(filters.get("status") or filters.get("exited"))
     chosen = []
@@ -161,4 +165,4 @@ def list_containers(records: Iterable[Any], show_all: bool, limit: Optional[int]
     chosen.sort(key=lambda r: (float(r.summary.get("Created") or 0), r.id), reverse=True)
     if limit is not None and limit > 0:
         chosen = chosen[:limit]
-    return [present(record) for record in chosen]
+    return [present(record, engine_names) for record in chosen]

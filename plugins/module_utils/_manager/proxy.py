@@ -64,6 +64,8 @@ async def buffered(cluster: Any, request: Any, engine: Any, path: str, params: A
                    body: Optional[bytes] = None, timeout: Optional[float] = None) -> EngineResponse:
     """Relay the request and return the whole engine answer (not yet sent to the client)."""
     data = body if body is not None else (await request.read() if request.body_exists else None)
+    if not data:
+        data = None  # an empty chunked body: sent as bytes, aiohttp would add a Content-Type the engine refuses
     return await engine.guarded(engine.client.request(request.method, engine_path(cluster, request, engine, path),
                                                       params=request.query if params is None else params, data=data,
                                                       headers=request_headers(request.headers), timeout=timeout))

@@ -67,14 +67,16 @@ def all_volumes(engines: Iterable[Any]) -> List[Found]:
     return found
 
 
-def used_volume_names(records: Iterable[Any]) -> set:
-    return {mount.get("Name") for record in records for mount in record.summary.get("Mounts") or [] if mount.get("Name")}
+def used_volumes(records: Iterable[Any]) -> set:
+    """(engine address, volume name) of every volume some container (any state) mounts."""
+    return {(record.engine.addr, mount.get("Name")) for record in records for mount in record.summary.get("Mounts") or []
+            if mount.get("Name")}
 
 
 def list_volumes(engines: Iterable[Any], filters: Mapping[str, Any], records: Iterable[Any]) -> List[Dict[str, Any]]:
     check_keys(filters, LIST_FILTERS)
     dangling = boolean_filter(filters, "dangling")
-    used = used_volume_names(records) if dangling is not None else set()
+    used = used_volumes(records) if dangling is not None else set()
     nodes = set(filter_values(filters, "node"))
     names, drivers, labels = filter_values(filters, "name"), filter_values(filters, "driver"), filter_values(filters, "label")
 
@@ -88,7 +90,7 @@ def list_volumes(engines: Iterable[Any], filters: Mapping[str, Any], records: It
             return False
         if not all(label_matches(volume.get("Labels") or {}, wanted) for wanted in labels):
             return False
-        return dangling is None or dangling == (volume.get("Name") not in used)
+        return dangling is None or dangling == ((engine.addr, volume.get("Name")) not in used)
 
     return [present(engine, volume) for engine, volume in all_volumes(engines) if keep(engine, volume)]
 

@@ -63,8 +63,10 @@ def test_create_places_by_constraint_strips_env_and_writes_labels():
             assert json.loads(labels["com.dockyard.swarm.ports"])[0]["host_port"] == 8080
             assert len(labels["com.docker.swarm.id"]) == 64
             # visible at once, named as classic showed it, ports on the engine's address
-            _status, listed = await h.json("GET", "/containers/json?all=1", 200)
+            _status, listed = await h.json("GET", "/containers/json?all=1", 200, headers={"User-Agent": "Docker-Client/28.2.2 (linux)"})
             assert [c["Names"] for c in listed] == [["/node-2/web"]]
+            _status, for_tools = await h.json("GET", "/containers/json?all=1", 200)  # other clients find `/web` too
+            assert [c["Names"] for c in for_tools] == [["/node-2/web", "/web"]]
             assert listed[0]["Ports"][0]["IP"] == "127.0.0.1"
             _status, inspected = await h.json("GET", "/v1.41/containers/node-2/web/json", 200)
             assert inspected["Node"]["Name"] == "node-2" and inspected["Node"]["Labels"]["zone"] == "external"
@@ -160,7 +162,7 @@ def test_engine_change_shows_through_events_and_merged_events_name_the_node():
             cid = h.engine("node-3").add("direct")
             await h.until(lambda: cid in h.cluster.picture.containers)
             _status, listed = await h.json("GET", "/containers/json?all=1", 200)
-            assert listed[0]["Names"] == ["/node-3/direct"]
+            assert listed[0]["Names"] == ["/node-3/direct", "/direct"]
             line = json.loads(await asyncio.wait_for(events.content.readline(), 3))
             assert line["Actor"]["ID"] == cid and line["node"]["Name"] == "node-3"
             assert line["Actor"]["Attributes"]["node.name"] == "node-3" and line["from"].endswith("node:node-3")

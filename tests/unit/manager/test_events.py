@@ -62,3 +62,13 @@ def test_bus_replays_and_fans_out():
         assert not bus.subscribers
 
     asyncio.run(scenario())
+
+
+def test_image_filter_reads_image_events_by_name_and_tags_like_the_engine():
+    tagged = normalize(event("tag", kind="image", actor="sha256:" + "a" * 64, name="team/app:1"), NODE)
+    assert matches(tagged, {"image": ["team/app:1"]}) and matches(tagged, {"image": ["team/app"]})
+    assert matches(tagged, {"image": ["sha256:" + "a" * 64]}) and not matches(tagged, {"image": ["team/other"]})
+    pulled = normalize(event("pull", kind="image", actor="busybox:latest", name="busybox"), NODE)
+    assert matches(pulled, {"image": ["busybox"], "type": ["image"], "node": ["node-1"]})
+    started = normalize(event(name="web", image="busybox:latest"), NODE)
+    assert matches(started, {"image": ["busybox"]}) and not matches(started, {"image": ["web"]})
