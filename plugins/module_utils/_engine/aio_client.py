@@ -181,10 +181,13 @@ class AsyncEngineClient:
         if json_body is not None:
             data = json.dumps(json_body).encode("utf-8")
             headers = dict(headers or {}, **{"Content-Type": "application/json"})
+        # without a body aiohttp would still send Content-Type: application/octet-stream, which engines refuse
+        # on calls whose body is optional JSON (POST /commit: "Content-Type specified ... must be 'application/json'")
+        skip = ("Content-Type",) if data is None else ()
         try:
             return await self.session().request(method, self.base_url + path, params=params, data=data,
                                                 headers=headers, timeout=self._timeout(timeout, streaming),
-                                                allow_redirects=False, ssl=self._ssl_argument())
+                                                allow_redirects=False, ssl=self._ssl_argument(), skip_auto_headers=skip)
         except Exception as exc:
             raise self.error(exc, timeout) from None
 
