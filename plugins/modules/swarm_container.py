@@ -315,6 +315,8 @@ options:
       - Run this many containers V(<name>-1) to V(<name>-N), placed together from one snapshot of the cluster.
         Scaling down removes the replicas numbered above N (only containers this module made replicas of O(name)).
       - With O(state=absent), every replica of O(name) is removed.
+      - At most 1000 per task (planning is linear, but every create happens while the placement lock is held); larger sets
+        are refused before anything is contacted.
     type: int
   stop_timeout:
     description:
@@ -673,15 +675,20 @@ differences:
   elements: dict
   sample: [{"option": "image", "wanted": "busybox:1.36", "current": "busybox:latest"}]
 actions:
-  description: What was done (or would be, in check mode), in order.
+  description:
+    - What was done (or would be, in check mode), in order. A real run lists what really happened, including a
+      container that stepped back because a concurrent placement (another controller, discovery or a manager) filled
+      its node between the snapshot and the create (C(step back ... from node-1 ... (why))), its placement on another
+      node, and creates that failed (C(create ... on node-1 ... failed ...)).
   returned: always
   type: list
   elements: str
   sample: ["create edge_webserver on node-2 (10.231.2.2:2376)", "start edge_webserver on node-2 (10.231.2.2:2376)"]
 replicas:
-  description: One entry per replica V(<name>-1) to V(<name>-N), each with C(name), C(changed), C(actions), C(node),
-    C(container), C(placement) and C(differences) as above.
-  returned: success, with O(replicas)
+  description: One entry per replica V(<name>-1) to V(<name>-N), each with C(name), C(changed), C(failed), C(actions),
+    C(node), C(container), C(placement) and C(differences) as above, and C(msg) when that replica failed (the task
+    then fails too, after the other replicas were placed). A replica that failed has an empty C(node) and C(container).
+  returned: success, with O(replicas); also on failure
   type: list
   elements: dict
 removed:

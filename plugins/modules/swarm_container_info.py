@@ -163,7 +163,7 @@ logs:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.argspecs import swarm_container_info_args
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.ps import run_swarm_container_info
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.container_listing import run_swarm_container_info
 
 
 def main() -> None:

@@ -186,7 +186,7 @@ system_status:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.argspecs import swarm_info_args
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.info import run_swarm_info
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster_info import run_swarm_info
 
 
 def main() -> None:

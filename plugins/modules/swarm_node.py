@@ -117,7 +117,7 @@ nodes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.argspecs import swarm_node_args
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.registration import run_swarm_node
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.node_registration import run_swarm_node
 
 
 def main() -> None:

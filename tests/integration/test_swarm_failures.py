@@ -73,7 +73,8 @@ BAD = [
     ("unreachable discovery", {"discovery": "file:///nonexistent/cluster.conf", "nodes": None}, "/nonexistent/cluster.conf"),
     ("token discovery", {"discovery": "token://abc", "nodes": None}, "shut down in 2019"),
     ("no image for a new container", {"image": None}, "image is required"),
-    ("negative replicas", {"replicas": -1}, "replicas must be 0 or more"),
+    ("negative replicas", {"replicas": -1}, "replicas must be between 0 and 1000, got -1"),
+    ("too many replicas", {"replicas": 100000}, "replicas must be between 0 and 1000, got 100000"),
 ]
 
 

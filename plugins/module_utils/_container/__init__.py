@@ -4,10 +4,12 @@
 
 Each module's ``main()`` only builds its AnsibleModule (``argspecs``) and calls one ``run_*``:
 
-* ``container_run.run_swarm_container``: validate (``desired``, ``parsing``), list the engines
-  (``cluster``), take the placement lock (``lock``), snapshot, plan (``plan``: compare with
-  ``compare``, place with ``placement``), apply (``execute``), report.
-* ``info.run_swarm_info``, ``ps.run_swarm_container_info``, ``registration.run_swarm_node``.
+* ``container_run.run_swarm_container``: validate (the option table ``option``/``options_container``/
+  ``options``, ``desired``, ``parsing``), list the engines (``cluster``, or a manager), take the placement
+  lock (``lock``), snapshot, plan on the run's ``picture`` (``plan``: compare with ``compare``, choose
+  with ``node_choice``), apply with the exclusion rule (``execute``), report.
+* ``cluster_info.run_swarm_info``, ``container_listing.run_swarm_container_info``,
+  ``node_registration.run_swarm_node``.
 
 Only ``argspecs`` imports ansible (through ``_argspec``); the rest is plain Python on top of
 ``_scheduler``, ``_discovery`` and ``_engine``.

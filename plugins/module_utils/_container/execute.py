@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Sequence
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.desired import SWARM_ID_LABEL, Settings
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.engines import Engines
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.picture import Picture
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.placement import misfit, rank
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.node_choice import choose_node, misfit_reason
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.plan import Plan, Planner, where
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import EngineAPIError, EngineUnreachableError
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError
@@ -112,12 +112,12 @@ class _Round:
         fresh = dict(fresh, id=node_id)  # a shared engine ID may have been disambiguated in the snapshot
         ours = {str((plan.result or {}).get("Id")): plan for plan in plans}
         by_id = {container.get("id"): container for container in fresh.get("containers") or []}
-        kept = [container for container in fresh.get("containers") or [] if container.get("id") not in ours]
+        others = [container for container in fresh.get("containers") or [] if container.get("id") not in ours]
         for container_id, plan in ours.items():
-            view = dict(fresh, containers=kept)
-            problem = misfit(self.planner.request(plan.desired), view, self.settings)  # type: ignore[arg-type]
+            view = dict(fresh, containers=others)
+            problem = misfit_reason(self.planner.request(plan.desired), view, self.settings)  # type: ignore[arg-type]
             if problem is None and container_id in by_id:
-                kept = kept + [by_id[container_id]]
+                others = others + [by_id[container_id]]
                 plan.done = True
                 continue
             problem = problem or "the engine does not list the new container"
@@ -126,7 +126,7 @@ class _Round:
                             % (plan.name, where(node), problem))
             plan.result = None
             self.again.append(plan)
-        self.picture.put(dict(fresh, containers=kept))
+        self.picture.put(dict(fresh, containers=others))
 
 
 def _verify_all(created: Sequence[Plan], step: _Round) -> None:
@@ -158,7 +158,7 @@ def _place_again(plans: Sequence[Plan], planner: Planner, picture: Picture) -> L
     for plan in plans:
         request = planner.request(plan.desired)  # type: ignore[arg-type]
         try:
-            node, placement = rank(request, picture, planner.settings)
+            node, placement = choose_node(request, picture, planner.settings)
         except SchedulingError as exc:
             plan.error = "Cannot place %s after %s: %s" % (plan.name, plan.log[-1] if plan.log else "a failed attempt", exc)
             continue

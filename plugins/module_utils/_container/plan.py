@@ -20,11 +20,11 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._container.desired 
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.engines import Engines
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.parsing import ContainerOptionError
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.picture import Picture
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.placement import (
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.node_choice import (
     Placement,
-    kept,
-    misfit,
-    rank,
+    choose_node,
+    kept_in_place,
+    misfit_reason,
     scheduler_request,
 )
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import AmbiguousContainerError
@@ -144,11 +144,11 @@ class Planner:
             node, summary = match
             plan.old_node, plan.old = node, inspect
             plan.differences = differences(desired, inspect, self._image_id(desired, node))
-            problem = misfit(request, picture.typed[node["id"]], self.settings, summary["id"])
+            problem = misfit_reason(request, picture.typed[node["id"]], self.settings, summary["id"])
             if not plan.differences and not problem and not self.settings.recreate:
                 plan.node = node
-                plan.placement = kept(node, self.settings, "%s already exists on %s, which still satisfies the request."
-                                      % (desired.name, node.get("name")))
+                why = "%s already exists on %s, which still satisfies the request." % (desired.name, node.get("name"))
+                plan.placement = kept_in_place(node, self.settings, why)
                 plan.start = state == "started" and not plan.old_running
                 plan.stop = state == "stopped" and plan.old_running
                 return plan
@@ -156,18 +156,18 @@ class Planner:
             picture.take_out(node["id"], summary["id"])
             if problem:
                 plan.why = "its node no longer satisfies the request (%s)" % problem
-                plan.node, plan.placement = rank(request, picture, self.settings)
+                plan.node, plan.placement = choose_node(request, picture, self.settings)
                 plan.placement.reason = "rescheduled: %s %s" % (plan.why, plan.placement.reason)
             else:
                 plan.why = "recreate requested" if not plan.differences else "configuration changed (%s)" % ", ".join(
                     d.option for d in plan.differences)
                 plan.node = node
-                plan.placement = kept(node, self.settings, "recreated in place on %s: %s; the node still satisfies the "
-                                      "request." % (node.get("name"), plan.why))
+                why = "recreated in place on %s: %s; the node still satisfies the request." % (node.get("name"), plan.why)
+                plan.placement = kept_in_place(node, self.settings, why)
         else:
             if not desired.image:
                 raise ContainerOptionError("image is required to create the container %s (it does not exist in the cluster)" % desired.name)
-            plan.node, plan.placement = rank(request, picture, self.settings)
+            plan.node, plan.placement = choose_node(request, picture, self.settings)
         plan.create = True
         plan.start = state == "started"
         picture.add_pending(plan.node["id"], request, desired.labels)  # type: ignore[index]

@@ -3,8 +3,8 @@
 """swarm_info's docker-info view and swarm_container_info's rows, from snapshot dicts."""
 from __future__ import annotations
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.info import cluster_info
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.ps import container_rows
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster_info import cluster_info
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.container_listing import container_rows
 
 from .helpers import node
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import types
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._container import info as info_module
+from ansible_collections.dockyard.swarm.plugins.module_utils._container import cluster_info as info_module
 from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster import Cluster
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.info import cluster_info, health_summary, run_swarm_info
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.cluster_info import cluster_info, health_summary, run_swarm_info
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine import ConnectionOptions
 
 from .helpers import node

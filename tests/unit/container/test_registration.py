@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._container.registration import converge_node
+from ansible_collections.dockyard.swarm.plugins.module_utils._container.node_registration import converge_node
 from ansible_collections.dockyard.swarm.plugins.module_utils._discovery import DiscoveryError, consul_store, etcd, zk
 
 from tests.unit.discovery.fakes import ConsulServer, EtcdServer, ZkServer

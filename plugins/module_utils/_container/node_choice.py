@@ -38,7 +38,7 @@ def _names(nodes: Sequence[Any]) -> str:
     return ", ".join(str(node.name) for node in nodes) or "none"
 
 
-def load(node: Node, overcommit: float) -> str:
+def reserved_summary(node: Node, overcommit: float) -> str:
     """'1 of 2 CPUs and 64 MiB of 1.9 GiB reserved' for a node (capacity includes overcommit)."""
     used_cpus, used_memory = node.usage()
     ratio = overcommit_ratio(overcommit)
@@ -46,7 +46,7 @@ def load(node: Node, overcommit: float) -> str:
         used_cpus / 1000.0, with_overcommit(node.cpus, ratio), size(used_memory), size(with_overcommit(node.memory, ratio)))
 
 
-def rank(request: Request, picture: Picture, settings: Settings) -> Tuple[Dict[str, Any], Placement]:
+def choose_node(request: Request, picture: Picture, settings: Settings) -> Tuple[Dict[str, Any], Placement]:
     """The best node for ``request`` (its snapshot dict) and the placement explanation; SchedulingError when none fits."""
     nodes = picture.nodes()
     ranked = place(request, nodes, strategy=settings.strategy, filters=settings.filters, overcommit=settings.overcommit)
@@ -55,7 +55,7 @@ def rank(request: Request, picture: Picture, settings: Settings) -> Tuple[Dict[s
     dropped = [node for node in nodes if node.health and node.id not in feasible]
     down = [node for node in nodes if not node.health]
     reason = "%s ranked %s first of %d feasible node(s) (%s); it had %s before this container." % (
-        settings.strategy, chosen.name, len(ranked), _names(ranked), load(chosen, settings.overcommit))
+        settings.strategy, chosen.name, len(ranked), _names(ranked), reserved_summary(chosen, settings.overcommit))
     if dropped:
         reason += " Filtered out: %s." % _names(dropped)
     if down:
@@ -64,8 +64,8 @@ def rank(request: Request, picture: Picture, settings: Settings) -> Tuple[Dict[s
     return dict(picture.dicts[chosen.id]), placement
 
 
-def misfit(request: Request, node: Union[Node, Mapping[str, Any]], settings: Settings,
-           container_id: Optional[str] = None) -> Optional[str]:
+def misfit_reason(request: Request, node: Union[Node, Mapping[str, Any]], settings: Settings,
+                  container_id: Optional[str] = None) -> Optional[str]:
     """Why ``node`` (without the container ``container_id``) cannot hold ``request``; None when it can.
 
     Only the node itself is offered to the scheduler, so soft expressions that it does not meet
@@ -80,7 +80,7 @@ def misfit(request: Request, node: Union[Node, Mapping[str, Any]], settings: Set
     return None if problem is None else str(problem)
 
 
-def kept(node: Mapping[str, Any], settings: Settings, why: str) -> Placement:
+def kept_in_place(node: Mapping[str, Any], settings: Settings, why: str) -> Placement:
     """The placement of a container that stays where it is."""
     return Placement(settings.strategy, settings.filters, str(node.get("name")), [str(node.get("name"))], why)
 
