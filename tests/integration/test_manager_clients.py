@@ -17,6 +17,7 @@ from typing import Any, Dict, List
 import pytest
 
 from .helpers import engine_client
+from .test_manager_objects import remove_prefixed
 # the manager fixture (a TLS `swarm manage` subprocess in front of the lab) is test_manager_docker's
 from .test_manager_docker import manager, run_cli  # noqa: F401  # pylint: disable=unused-import
 
@@ -28,25 +29,9 @@ COMPOSE = "/usr/bin/docker-compose"
 
 @pytest.fixture(scope="module", autouse=True)
 def cleanup(lab, manager):  # noqa: F811
+    """Leave nothing behind on the engines."""
     yield
-    private = (lab.get("registry") or {}).get("private_image")
-    for engine in lab["engines"]:
-        client = engine_client(lab, engine["name"])
-        try:
-            for container in client.containers(all=True, filters={"name": PREFIX}):
-                client.remove_container(container["Id"], force=True)
-            for network in client.networks():
-                if network["Name"].startswith(PREFIX):
-                    client.remove_network(network["Id"])
-            for volume in client.volumes().get("Volumes") or []:
-                if volume["Name"].startswith(PREFIX):
-                    client.remove_volume(volume["Name"], force=True)
-            for image in client.images():
-                for tag in image.get("RepoTags") or []:
-                    if tag.startswith(PREFIX) or tag == private:
-                        client.remove_image(tag, force=True)
-        finally:
-            client.close()
+    remove_prefixed(lab, PREFIX)
 
 
 def node_of(manager_state: Dict[str, Any], name: str) -> str:

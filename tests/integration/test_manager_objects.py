@@ -55,28 +55,34 @@ def remove_everywhere(lab: Dict[str, Any], image: str) -> None:
             client.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def cleanup(lab, manager):  # noqa: F811  (pytest fixture argument)
-    """Leave nothing behind on the engines: our containers, networks, volumes, image tags, the private image."""
-    yield
+def remove_prefixed(lab: Dict[str, Any], prefix: str) -> None:
+    """Remove, directly on every engine, the containers, networks, volumes and image tags named ``prefix...``,
+    and the lab's private image (which the lab keeps on no engine)."""
     private = (lab.get("registry") or {}).get("private_image")
     for name in engines(lab):
         client = engine_client(lab, name)
         try:
-            for container in client.containers(all=True, filters={"name": PREFIX}):
+            for container in client.containers(all=True, filters={"name": prefix}):
                 client.remove_container(container["Id"], force=True)
             for network in client.networks():
-                if network["Name"].startswith(PREFIX):
+                if network["Name"].startswith(prefix):
                     client.remove_network(network["Id"])
             for volume in client.volumes().get("Volumes") or []:
-                if volume["Name"].startswith(PREFIX):
+                if volume["Name"].startswith(prefix):
                     client.remove_volume(volume["Name"], force=True)
             for image in client.images():
                 for tag in image.get("RepoTags") or []:
-                    if tag.startswith(PREFIX) or tag == private:
+                    if tag.startswith(prefix) or tag == private:
                         client.remove_image(tag, force=True)
         finally:
             client.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cleanup(lab, manager):  # noqa: F811  (pytest fixture argument)
+    """Leave nothing behind on the engines."""
+    yield
+    remove_prefixed(lab, PREFIX)
 
 
 def cli_state(manager_state: Dict[str, Any], config: Path) -> Dict[str, Any]:

@@ -21,6 +21,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._engine.errors impo
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager import placement
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError, from_engine
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.filters import filter_values
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.proxy import engine_path
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError, natural_key
 
 NO_HEALTHY = "No healthy node available in the cluster"
@@ -98,6 +99,26 @@ def api_error(answer: EngineResponse, engine: Any) -> EngineAPIError:
     message = engine_message(answer.body)
     return EngineAPIError("Engine %s answered %s: %s" % (engine.addr, answer.status, message), engine.addr,
                           answer.status, message)
+
+
+async def create_everywhere(cluster: Any, request: Any, engines: Sequence[Any], kind: str, body: Mapping[str, Any],
+                            undo_path: Callable[[Outcome], Optional[str]]) -> List[Outcome]:
+    """``POST /<kind>/create`` with ``body`` on every engine; all of them or none: when one engine refuses,
+    what the others made is deleted again (``undo_path(outcome)`` names it, None to keep it) and the refusal
+    is raised. The engines' lists are read again either way."""
+    def make(engine: Any) -> Any:
+        return engine.client.request("POST", engine_path(cluster, request, engine, "/%s/create" % kind), json_body=body)
+
+    outcomes = await on_engines(engines, make)
+    failed = [outcome for outcome in outcomes if not outcome.ok]
+    if failed:
+        undo = {id(outcome.engine): undo_path(outcome) for outcome in outcomes if outcome.ok}
+        made = [outcome.engine for outcome in outcomes if undo.get(id(outcome.engine))]
+        await on_engines(made, lambda engine: engine.client.request("DELETE", engine.client.path(undo[id(engine)])))
+    await reread(engines, kind)
+    if failed:
+        raise combined_failure(failed)
+    return outcomes
 
 
 async def reread(engines: Sequence[Any], kind: str) -> None:

@@ -131,41 +131,34 @@ async def search(request: Any) -> Any:
 
 
 # --- changing -------------------------------------------------------------------------------------
-async def tag(request: Any) -> Any:
-    """Tagged on every engine that holds the image (classic), so the new name exists wherever the image does."""
+async def on_holders(request: Any, suffix: str, what: str) -> List[Outcome]:
+    """The request on every engine that holds the image (the same method, query and suffix), its images read
+    again; raises the engines' refusal (or 404 when nobody holds it)."""
     cluster = cluster_of(request)
     name = request.match_info["name"]
     found, outcomes = await holders(cluster, request, name)
     if not found:
         raise nobody_holds(outcomes)
-    path = image_path(name, "/tag")
+    path = image_path(name, suffix)
 
-    def tag_on(engine: Any) -> Any:
-        return engine.client.request("POST", proxy.engine_path(cluster, request, engine, path), params=request.query)
+    def call(engine: Any) -> Any:
+        return engine.client.request(request.method, proxy.engine_path(cluster, request, engine, path), params=request.query)
 
-    results = await on_engines([holder.engine for holder in found], tag_on)
+    results = await on_engines([holder.engine for holder in found], call)
     await reread([result.engine for result in results if result.ok], "images")
-    raise_unless_all_ok(results, "tagged")
-    return proxy.relay(results[0].answer)
+    raise_unless_all_ok(results, what)
+    return results
+
+
+async def tag(request: Any) -> Any:
+    """Tagged on every engine that holds the image (classic), so the new name exists wherever the image does."""
+    return proxy.relay((await on_holders(request, "/tag", "tagged"))[0].answer)
 
 
 async def remove(request: Any) -> Any:
     """Removed from every engine that holds it; the answer lists what each engine untagged and deleted."""
-    cluster = cluster_of(request)
-    name = request.match_info["name"]
-    found, outcomes = await holders(cluster, request, name)
-    if not found:
-        raise nobody_holds(outcomes)
-    path = image_path(name)
-
-    def delete(engine: Any) -> Any:
-        return engine.client.request("DELETE", proxy.engine_path(cluster, request, engine, path), params=request.query)
-
-    results = await on_engines([holder.engine for holder in found], delete)
-    await reread([result.engine for result in results if result.ok], "images")
-    raise_unless_all_ok(results, "removed")
     merged: List[Dict[str, Any]] = []
-    for result in results:
+    for result in await on_holders(request, "", "removed"):
         for item in _json_list(result.answer):
             if item not in merged:
                 merged.append(item)

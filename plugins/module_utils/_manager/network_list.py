@@ -12,10 +12,10 @@ of them: inspect shows the first (natural order of node names), rm removes every
 
 from __future__ import annotations
 
-import copy
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Set
 
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager import node_objects
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.filters import boolean_filter, check_keys, filter_values, label_matches
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import natural_key
@@ -24,7 +24,7 @@ SHORT_ID = 12
 PREDEFINED = ("bridge", "host", "none", "default", "ingress")
 LIST_FILTERS = ("dangling", "driver", "id", "label", "name", "scope", "type", "node")
 
-Found = Tuple[Any, Dict[str, Any]]  # (engine, the engine's list entry)
+Found = node_objects.Found
 
 
 def is_local(network: Mapping[str, Any]) -> bool:
@@ -32,29 +32,18 @@ def is_local(network: Mapping[str, Any]) -> bool:
 
 
 def shown_name(engine: Any, network: Mapping[str, Any]) -> str:
-    name = str(network.get("Name") or "")
-    return "%s/%s" % (engine.name, name) if is_local(network) else name
+    return node_objects.shown_name(engine, network, is_local(network))
 
 
 def present(engine: Any, network: Mapping[str, Any]) -> Dict[str, Any]:
     """A network as clients see it through the manager (the node in the name of a local one)."""
-    entry = copy.copy(dict(network))
-    entry["Name"] = shown_name(engine, network)
-    return entry
+    return node_objects.present(engine, network, is_local(network))
 
 
 def all_networks(engines: Iterable[Any]) -> List[Found]:
     """Every engine's networks, engines in natural order; a global network once (by id)."""
-    found: List[Found] = []
-    seen_global: Set[str] = set()
-    for engine in sorted(engines, key=lambda e: natural_key(e.name)):
-        for network in engine.networks:
-            if not is_local(network):
-                if network.get("Id") in seen_global:
-                    continue
-                seen_global.add(str(network.get("Id")))
-            found.append((engine, network))
-    return found
+    ordered = sorted(engines, key=lambda e: natural_key(e.name))
+    return node_objects.gather(ordered, lambda engine: engine.networks, is_local, "Id")
 
 
 def _regex_search(pattern: str, texts: Iterable[str], key: str) -> bool:

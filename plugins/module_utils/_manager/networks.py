@@ -25,7 +25,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.containers
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.fanout import (
     NO_HEALTHY,
-    combined_failure,
+    create_everywhere,
     healthy_engines,
     on_engines,
     on_node,
@@ -53,11 +53,7 @@ async def inspect(request: Any) -> Any:
     cluster = cluster_of(request)
     engine, network = resolve(cluster, request.match_info["name"])[0]
     answer = await proxy.buffered(cluster, request, engine, "/networks/%s" % network["Id"])
-    if answer.status != 200:
-        return proxy.relay(answer)
-    data = answer.json()
-    data["Name"] = shown_name(engine, data)
-    return json_response(data)
+    return proxy.renamed(answer, lambda data: shown_name(engine, data))
 
 
 async def create(request: Any) -> Any:
@@ -70,21 +66,8 @@ async def create(request: Any) -> Any:
     engines = [engine] if engine is not None else healthy_engines(cluster)
     if not engines:
         raise ApiError(500, NO_HEALTHY)
-    body = dict(body, Name=bare)
-
-    def create_on(target: Any) -> Any:
-        return target.client.request("POST", proxy.engine_path(cluster, request, target, "/networks/create"), json_body=body)
-
-    outcomes = await on_engines(engines, create_on)
-    failed = [outcome for outcome in outcomes if not outcome.ok]
-    if failed:
-        made = {id(outcome.engine): outcome.answer.json().get("Id") for outcome in outcomes if outcome.ok}
-        if made:
-            await on_engines([outcome.engine for outcome in outcomes if outcome.ok],
-                             lambda target: target.client.request("DELETE", target.client.path("/networks/%s" % made[id(target)])))
-        await reread(engines, "networks")
-        raise combined_failure(failed)
-    await reread(engines, "networks")
+    outcomes = await create_everywhere(cluster, request, engines, "networks", dict(body, Name=bare),
+                                       lambda made: "/networks/%s" % made.answer.json().get("Id"))
     return proxy.relay(outcomes[0].answer)
 
 

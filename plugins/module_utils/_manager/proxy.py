@@ -11,10 +11,10 @@ capped to what the engine speaks; hop-by-hop headers are not forwarded.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client import EngineResponse, aiohttp_module
-from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import requested_version
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import json_response, requested_version
 
 HOP_BY_HOP = frozenset(("host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade", "te",
                         "trailer", "proxy-authorization", "proxy-authenticate", "expect"))
@@ -79,3 +79,12 @@ def relay(answer: EngineResponse, body: Optional[bytes] = None) -> Any:
         if name.lower() not in NOT_RELAYED:
             out.headers[name] = value
     return out
+
+
+def renamed(answer: EngineResponse, name_of: Callable[[Dict[str, Any]], str]) -> Any:
+    """An engine's inspect answer with ``Name`` as the manager shows it (errors relayed as they are)."""
+    if answer.status != 200:
+        return relay(answer)
+    data = answer.json()
+    data["Name"] = name_of(data)
+    return json_response(data)

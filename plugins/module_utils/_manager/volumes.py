@@ -13,16 +13,15 @@ local one, then the natural order of node names); rm removes it from every engin
 
 from __future__ import annotations
 
-import copy
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
-from ansible_collections.dockyard.swarm.plugins.module_utils._manager import proxy
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager import node_objects, proxy
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import cluster_of, json_object, json_response
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.fanout import (
     NO_HEALTHY,
-    combined_failure,
+    create_everywhere,
     engines_for,
     healthy_engines,
     on_engines,
@@ -35,7 +34,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.system imp
 from ansible_collections.dockyard.swarm.plugins.module_utils._scheduler import SchedulingError, gather_expressions
 
 LIST_FILTERS = ("dangling", "driver", "label", "name", "node")
-Found = Tuple[Any, Dict[str, Any]]
+Found = node_objects.Found
 
 
 def is_local(volume: Mapping[str, Any]) -> bool:
@@ -43,28 +42,12 @@ def is_local(volume: Mapping[str, Any]) -> bool:
 
 
 def shown_name(engine: Any, volume: Mapping[str, Any]) -> str:
-    name = str(volume.get("Name") or "")
-    return "%s/%s" % (engine.name, name) if is_local(volume) else name
-
-
-def present(engine: Any, volume: Mapping[str, Any]) -> Dict[str, Any]:
-    entry = copy.copy(dict(volume))
-    entry["Name"] = shown_name(engine, volume)
-    return entry
+    return node_objects.shown_name(engine, volume, is_local(volume))
 
 
 def all_volumes(engines: Iterable[Any]) -> List[Found]:
     """Every engine's volumes, a volume of another driver once (by name)."""
-    found: List[Found] = []
-    shared = set()
-    for engine in engines:
-        for volume in engine.volumes:
-            if not is_local(volume):
-                if volume.get("Name") in shared:
-                    continue
-                shared.add(volume.get("Name"))
-            found.append((engine, volume))
-    return found
+    return node_objects.gather(engines, lambda engine: engine.volumes, is_local, "Name")
 
 
 def used_volumes(records: Iterable[Any]) -> set:
@@ -92,7 +75,8 @@ def list_volumes(engines: Iterable[Any], filters: Mapping[str, Any], records: It
             return False
         return dangling is None or dangling == ((engine.addr, volume.get("Name")) not in used)
 
-    return [present(engine, volume) for engine, volume in all_volumes(engines) if keep(engine, volume)]
+    return [node_objects.present(engine, volume, is_local(volume)) for engine, volume in all_volumes(engines)
+            if keep(engine, volume)]
 
 
 def find(engines: Iterable[Any], ref: str) -> List[Found]:
@@ -124,11 +108,7 @@ async def inspect(request: Any) -> Any:
     cluster = cluster_of(request)
     engine, volume = resolve(cluster, request.match_info["name"])[0]
     answer = await proxy.buffered(cluster, request, engine, "/volumes/%s" % volume["Name"])
-    if answer.status != 200:
-        return proxy.relay(answer)
-    data = answer.json()
-    data["Name"] = shown_name(engine, data)
-    return json_response(data)
+    return proxy.renamed(answer, lambda data: shown_name(engine, data))
 
 
 def _targets(cluster: Any, body: Dict[str, Any]) -> Tuple[List[Any], str, bool]:
@@ -152,20 +132,8 @@ async def create(request: Any) -> Any:
     body = await json_object(request)
     engines, name, on_one_node = _targets(cluster, body)
     existed = {id(engine) for engine in engines if any(v.get("Name") == name for v in engine.volumes)}
-    body = dict(body, Name=name)
-
-    def create_on(engine: Any) -> Any:
-        return engine.client.request("POST", proxy.engine_path(cluster, request, engine, "/volumes/create"), json_body=body)
-
-    outcomes = await on_engines(engines, create_on)
-    failed = [outcome for outcome in outcomes if not outcome.ok]
-    if failed:
-        new = [outcome.engine for outcome in outcomes if outcome.ok and id(outcome.engine) not in existed]
-        if new:
-            await on_engines(new, lambda engine: engine.client.request("DELETE", engine.client.path("/volumes/%s" % name)))
-        await reread(engines, "volumes")
-        raise combined_failure(failed)
-    await reread(engines, "volumes")
+    outcomes = await create_everywhere(cluster, request, engines, "volumes", dict(body, Name=name),
+                                       lambda made: None if id(made.engine) in existed else "/volumes/%s" % name)
     data = outcomes[0].answer.json()
     if on_one_node:
         data["Name"] = shown_name(engines[0], data)
