@@ -32,6 +32,7 @@ _NAME = operator.itemgetter("name")
 _ID = operator.itemgetter("id")
 _EMPTY: Tuple[Any, ...] = ()
 _UNSET = object()
+_DEFERRED = frozenset(("name", "addr", "cpus", "memory"))
 _INFINITY = float("inf")
 _IS_STR = str.__instancecheck__
 
@@ -83,26 +84,20 @@ class Node:
             get = raw.get
             node_id = get("id")
             labels = get("labels")
-            name = get("name")
-            addr = get("addr")
             health = get("health")
-            cpus = get("cpus")
-            memory = get("memory")
             containers = get("containers")
-            if (node_id.__class__ is str and node_id and labels.__class__ is dict and name.__class__ is str
-                    and addr.__class__ is str and health.__class__ is int and 0 <= health <= 100
-                    and cpus.__class__ is int and cpus >= 0 and memory.__class__ is int and memory >= 0
-                    and containers.__class__ is list and (lazy or all(map(_IS_STR, labels.values())))):
+            if (node_id.__class__ is str and node_id and labels.__class__ is dict and health.__class__ is int
+                    and 0 <= health <= 100 and containers.__class__ is list
+                    and (lazy or all(map(_IS_STR, labels.values())))):
                 self = cls.__new__(cls)
                 self.id = node_id
                 self.raw = raw
                 self._index = index
                 self.labels = labels if lazy else dict(labels)
-                self.name = name or node_id
-                self.addr = addr
                 self.health = health
-                self.cpus = cpus
-                self.memory = memory
+                if not lazy:
+                    self._read_scalars()
+                # else name, addr, cpus and memory are read (and checked) on first use: __getattr__
             else:
                 self = cls._checked(raw, index, lazy)
                 containers = get("containers") or []
@@ -131,23 +126,42 @@ class Node:
         self.raw = raw
         self._index = index
         self.labels = _node_labels(get("labels"), index, node_id, copy=not lazy)
-        name = get("name")
-        if name is not None and not isinstance(name, str):
-            raise _node_error(index, node_id, "'name' must be a string, got %s" % describe(name))
-        self.name = name or node_id
-        self.addr = _optional_text(get("addr"), index, node_id, "addr")
+        self._read_scalars()
         health = get("health")
         if health is None:
             health = 100
         elif isinstance(health, bool) or not isinstance(health, (int, float)) or not 0 <= health <= 100:
             raise _node_error(index, node_id, "'health' must be a number 0..100, got %s" % describe(health))
         self.health = health
-        self.cpus = _whole(get("cpus"), index, node_id, "cpus")
-        self.memory = _whole(get("memory"), index, node_id, "memory")
         containers = get("containers")
         if containers is not None and not isinstance(containers, list):
             raise _node_error(index, node_id, "'containers' must be a list, got %s" % describe(containers))
         return self
+
+    def _read_scalars(self) -> None:
+        """name, addr, cpus and memory from the snapshot dict, checked."""
+        get = self.raw.get
+        index = self._index
+        node_id = self.id
+        name = get("name")
+        if name is not None and not isinstance(name, str):
+            raise _node_error(index, node_id, "'name' must be a string, got %s" % describe(name))
+        self.name = name or node_id
+        addr = get("addr")
+        self.addr = addr if addr.__class__ is str else _optional_text(addr, index, node_id, "addr")
+        self.cpus = _whole(get("cpus"), index, node_id, "cpus")
+        self.memory = _whole(get("memory"), index, node_id, "memory")
+
+    def __getattr__(self, attribute: str) -> Any:
+        """Only called for a slot not set yet: the scalars a lazy node reads on first use."""
+        if attribute in _DEFERRED:
+            try:
+                object.__getattribute__(self, "raw")
+            except AttributeError:
+                raise AttributeError(attribute)
+            self._read_scalars()
+            return object.__getattribute__(self, attribute)
+        raise AttributeError(attribute)
 
     def _load(self) -> None:
         """Parse the raw containers (once) and build the aggregates."""
@@ -492,7 +506,7 @@ class Node:
                         memory += used
                     else:
                         raise TypeError
-            if not cpus < _INFINITY:
+            if cpus >= _INFINITY:
                 raise TypeError
         except (AttributeError, TypeError):
             self._load()
