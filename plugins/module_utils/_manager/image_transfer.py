@@ -271,4 +271,3 @@ async def create(request: Any) -> Any:
     if not query.get("fromImage"):
         raise ApiError(400, "POST /images/create needs fromImage (docker pull) or fromSrc (docker import)")
     return await Pull(cluster_of(request), request).run()
-
