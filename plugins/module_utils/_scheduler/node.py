@@ -110,6 +110,7 @@ class Node:
         self._loose = containers  # the aggregates are made by _load()
         if not lazy:
             self._load()
+            self.images  # pylint: disable=pointless-statement  # checked now, at the boundary
         return self
 
     @classmethod

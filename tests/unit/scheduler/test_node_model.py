@@ -228,3 +228,15 @@ def test_cpu_sums_round_once_like_classic_sums():
     n = Node.from_dict(raw)
     n.remove_container(n.containers[0])
     assert n.usage() == (667, 0) and n.containers[0].cpus == 0.3333
+
+
+def test_from_dict_checks_everything_unless_lazy():
+    raw = {"id": "a", "cpus": "4", "images": "redis", "containers": [{"name": 5}]}
+    for broken, message in (({"cpus": "4"}, "'cpus' must be a whole number"), ({"images": "redis"}, "'images' must be"),
+                            ({"containers": [{"name": 5}]}, "container 0 field 'name' must be a string")):
+        with pytest.raises(SchedulingError, match=message):
+            Node.from_dict(dict({"id": "a"}, **broken))
+    lazy = Node.from_dict(raw, lazy=True)          # nothing read yet: no error
+    assert lazy.id == "a" and lazy.container_count == 1
+    with pytest.raises(SchedulingError, match="'cpus' must be a whole number"):
+        lazy.cpus  # pylint: disable=pointless-statement
