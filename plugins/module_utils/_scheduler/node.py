@@ -127,7 +127,8 @@ class Node:
         self.raw = raw
         self._index = index
         self.labels = _node_labels(get("labels"), index, node_id, copy=not lazy)
-        self._read_scalars()
+        if not lazy:
+            self._read_scalars()
         health = get("health")
         if health is None:
             health = 100
