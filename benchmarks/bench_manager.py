@@ -30,6 +30,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, REPO)
 
 from bench_scheduler import machine  # noqa: E402  (one definition of the machine line for all benchmarks)
+from manager_common import SETTINGS  # noqa: E402
 from manager_lab import run_lab  # noqa: E402
 from manager_sim import FULL, QUICK, run_sim  # noqa: E402
 
@@ -40,14 +41,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--skip-lab", action="store_true", help="only the simulation")
     parser.add_argument("--skip-sim", action="store_true", help="only the lab")
     parser.add_argument("--log-dir", help="where the manager and fleet logs go (default: a new temporary directory)")
+    parser.add_argument("--collections", default=SETTINGS["collections"],
+                        help="directory holding ansible_collections/dockyard/swarm to run the manager from (to measure a "
+                             "candidate change side by side; default: this checkout)")
     args = parser.parse_args(argv)
+    SETTINGS["collections"] = os.path.abspath(args.collections)
     log_dir = args.log_dir or tempfile.mkdtemp(prefix="dybench-manager-")
     os.makedirs(log_dir, exist_ok=True)
     started = time.time()
     print("command: %s %s" % (os.path.relpath(sys.argv[0], REPO) if argv is None else "bench_manager.py", " ".join(sys.argv[1:])))
-    print("machine: %s; %s UTC; load average %s; logs in %s" % (
+    print("machine: %s; %s UTC; load average %s; logs in %s; manager from %s" % (
         machine(), time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)), " / ".join("%.2f" % x for x in os.getloadavg()),
-        log_dir))
+        log_dir, SETTINGS["collections"]))
     if not args.skip_lab:
         print()
         print("\n".join(run_lab(6 if args.quick else 30, 10 if args.quick else 50, log_dir)))

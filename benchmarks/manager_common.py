@@ -22,6 +22,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 MODULE = "ansible_collections.dockyard.swarm.plugins.module_utils._manager"
+SETTINGS = {"collections": os.path.join(REPO, ".venv", "collections")}  # where the manager is imported from (--collections)
 API = "/v1.41"
 REQUEST_TIMEOUT = 120.0  # seconds per HTTP request: a 1,000-engine listing is tens of MB
 STOP_TIMEOUT = 15.0
@@ -163,7 +164,7 @@ class Manager:
     def start(self) -> "Manager":
         env = {key: value for key, value in os.environ.items()
                if key not in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SWARM_HOST", "SWARM_DISCOVERY", "DEBUG")}
-        env["PYTHONPATH"] = "%s:%s" % (os.path.join(REPO, ".venv", "collections"), REPO)
+        env["PYTHONPATH"] = "%s:%s" % (SETTINGS["collections"], REPO)
         with open(self.log_path, "a") as log:
             self.started = time.monotonic()
             self.proc = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

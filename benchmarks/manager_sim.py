@@ -7,14 +7,15 @@ engine, plain HTTP on 127.0.0.1), the manager (``manage -H tcp://127.0.0.1:P nod
 and this one, the clients (http.client, one keep-alive connection per client thread; every figure is
 measured at the client). Steps, each bounded in count and time:
 
-1. start-up: the manager process start until ``/info`` shows every engine Healthy; its RSS;
+1. start-up: the manager process start until ``/info`` shows every engine Healthy;
 2. ``GET /info`` (raw, and the docker CLI 20.10 when present) and ``GET /containers/json`` (``docker ps``);
 3. race for a tight pool: ``clients`` threads place ``--cpus``-sized containers with
    ``constraint:pool==tight`` until the manager refuses them (1-4 places per engine, 20 engines);
 4. the long run: ``first_last`` placements by one client, ``parallel`` by ``clients`` threads, then
    ``first_last`` by one client again; a placement is ``docker run -d`` (create, then start); drift is
    the last serial block against the first;
-5. ``/info`` again, at the new size; the manager's RSS and peak RSS;
+5. the manager's CPU at rest (no client), which the per-placement CPU figure leaves out; full mode: ``/info``
+   and ``ps`` again, at the new size; the manager's RSS and peak RSS;
 6. out-of-band changes: a container created directly on a fake engine, polled for in the manager's
    ``GET /containers/json?filters={"name": ...}``;
 7. the audit: every engine's containers read by the fleet itself; none may reserve more than the
@@ -36,7 +37,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
-from manager_common import API, HERE, Client, Manager, healthy_engines, ms, percentile, proc_status, process_cpu_seconds, table, verdict
+from manager_common import API, HERE, Client, Manager, ms, percentile, proc_status, process_cpu_seconds, table, verdict
 
 IMAGE = "busybox:latest"
 REQUEST_CPUS = 0.5
@@ -61,14 +62,15 @@ class Settings:
     cli_samples: int
     ps_samples: int
     changes: int  # out-of-band changes
+    idle: float  # seconds the manager is left alone to measure its CPU at rest
     reads_after: bool  # measure info and ps again after the placements
     restart: bool  # start a second manager on the grown cluster
     budget: float  # seconds allowed for the long run
     lifetime: float  # the fleet stops by itself after this
 
 
-QUICK = Settings("quick", 1000, 30, "2:6", 20, 50, 300, 10, 20, 3, 2, 20, False, False, 240.0, 1200.0)
-FULL = Settings("full", 1000, 0, "28:40", 20, 1000, 28000, 10, 500, 30, 5, 50, True, True, 7200.0, 10800.0)
+QUICK = Settings("quick", 1000, 30, "2:6", 20, 50, 300, 10, 20, 3, 2, 20, 10.0, False, False, 240.0, 1200.0)
+FULL = Settings("full", 1000, 0, "28:40", 20, 1000, 28000, 10, 500, 30, 5, 50, 30.0, True, True, 7200.0, 10800.0)
 
 
 @dataclass
@@ -271,9 +273,23 @@ class SimRun:
         self.prefix = "dyb%s-" % uuid.uuid4().hex[:6]
         self.rows: List[List[str]] = []
         self.notes: List[str] = []
+        self.idle_share = 0.0  # the manager's CPU at rest (share of one core): background refreshes and events
+        self.fleet_pid = 0
+        self.parallel_cpu = (0.0, 0.0, 0.0, 0)  # manager CPU-s, wall s, fake engines' CPU-s, placements
 
     def add(self, measurement: str, result: str, goal: str = "", met: Optional[bool] = None, classic: str = "") -> None:
         self.rows.append([measurement, result, goal, "" if met is None else verdict(met), classic])
+
+    def measure_idle(self, manager: Manager) -> None:
+        """The manager's CPU with no client (engine refreshes every 30-60 s, events): what every figure carries."""
+        cpu = process_cpu_seconds(manager.pid)
+        time.sleep(self.settings.idle)
+        self.idle_share = (process_cpu_seconds(manager.pid) - cpu) / self.settings.idle
+        used, wall, fleet_used, placed = self.parallel_cpu
+        net = (used - self.idle_share * wall) / max(1, placed)
+        self.add("manager CPU at rest after the placements (no client, %.0f s) / CPU per placement in the parallel phase: "
+                 "manager less its CPU at rest, the fake engines" % self.settings.idle,
+                 "%.0f %% of one core / %.1f ms, %.1f ms" % (self.idle_share * 100, net * 1000, fleet_used * 1000 / max(1, placed)))
 
     @staticmethod
     def timeouts(manager: Manager) -> int:
@@ -288,9 +304,11 @@ class SimRun:
         settings = self.settings
         client = manager.client()
         try:
+            cpu = process_cpu_seconds(manager.pid)
             infos, info_size = timed_gets(client, "/info", settings.info_samples, 300)
-            self.add("`GET /info` p50 / p90 / p99 ms, %s (%s containers; %d calls, %d kB answer)"
-                     % (when, format(containers, ","), len(infos), info_size // 1024),
+            info_cpu = (process_cpu_seconds(manager.pid) - cpu) / max(1, len(infos))
+            self.add("`GET /info` p50 / p90 / p99 ms, %s (%s containers; %d calls, %d kB answer, manager CPU %.0f ms each)"
+                     % (when, format(containers, ","), len(infos), info_size // 1024, info_cpu * 1000),
                      latency_cells(infos), "p50 <= 100 ms", percentile(infos, 0.5) <= 0.1, "150 / 200 / 360 (CLI)")
             cli = cli_infos(manager.addr, settings.cli_samples, 120)
             if cli:
@@ -323,9 +341,10 @@ class SimRun:
         width = settings.first_last
         started = time.monotonic()
         first = serial(manager, self.prefix, 0, width, settings.budget / 8)
-        cpu_before = process_cpu_seconds(manager.pid)
+        cpu_before, fleet_before = process_cpu_seconds(manager.pid), process_cpu_seconds(self.fleet_pid)
         middle, wall = parallel(manager, self.prefix, width, settings.parallel, settings.clients, settings.budget * 3 / 4)
         cpu_used = process_cpu_seconds(manager.pid) - cpu_before
+        fleet_used = process_cpu_seconds(self.fleet_pid) - fleet_before
         last = serial(manager, self.prefix, width + settings.parallel, width, settings.budget / 8)
         total = len(first) + len(middle) + len(last)
         failed = [p for p in first + middle + last if not p.ok]
@@ -348,8 +367,7 @@ class SimRun:
                  % (settings.clients, len(good_middle), wall, ms(percentile([p.create for p in good_middle], 0.5)),
                     ms(percentile([p.create for p in good_middle], 0.99))),
                  "**%.1f**" % rate, ">= 30/s", rate >= 30, "~4/s per serial client (inferred)")
-        self.add("manager CPU per placement during the parallel phase", "%.1f ms (%.1f CPU-s for %d)" % (
-            cpu_used * 1000 / max(1, len(good_middle)), cpu_used, len(good_middle)))
+        self.parallel_cpu = (cpu_used, wall, fleet_used, len(good_middle))
         self.add("failed placements in the long run", "%d of %d (%.0f s)" % (len(failed), total, time.monotonic() - started),
                  "0", not failed)
         if failed:
@@ -385,6 +403,7 @@ class SimRun:
         fleet_started = time.monotonic()
         fleet = Fleet(settings, os.path.join(self.log_dir, "fleet.log"))
         fleet_seconds = time.monotonic() - fleet_started
+        self.fleet_pid = fleet.proc.pid
         manager = Manager("nodes://" + ",".join(fleet.addresses), os.path.join(self.log_dir, "manager-sim.log"))
         load_before = os.getloadavg()
         started = time.time()
@@ -401,6 +420,7 @@ class SimRun:
             placed = self.long_run(manager)
             rss_after = proc_status(manager.pid, "VmRSS")
             size = canned + tight + placed
+            self.measure_idle(manager)
             if settings.reads_after:
                 self.measure_reads(manager, "after the placements", size)
             changes, missed, polls = out_of_band(manager, fleet, "dyoob%s-" % uuid.uuid4().hex[:6], settings.changes, 11)
