@@ -44,7 +44,8 @@ def test_swarm_container_places_through_the_manager_picture(lab, ansible_env, ma
         again = adhoc(ansible_env, "swarm_container", args)
         assert again["_rc"] == 0 and again["changed"] is False, again
         listed = adhoc(ansible_env, "swarm_container_info", {"manager": _url(manager), "name": name})
-        assert listed["_rc"] == 0 and [c["node"] for c in listed["containers"]] == ["node-2"], listed
+        assert listed["_rc"] == 0 and listed["exists"] is True and listed["node"]["name"] == "node-2", listed
+        assert "node-2/%s" % name in [row["names"] for row in listed["containers"]]
     finally:
         cleanup(lab, prefix)
 
