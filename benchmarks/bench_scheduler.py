@@ -15,11 +15,13 @@ Prints markdown tables.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib.util
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -137,6 +139,7 @@ def load_before(revision: str) -> Any:
     """The scheduler package at ``revision`` (git archive into a temporary directory), imported
     as a separate top-level package: its modules import each other relatively."""
     target = tempfile.mkdtemp(prefix="sched-before-")
+    atexit.register(shutil.rmtree, target, True)
     archive = subprocess.run(["git", "-C", ROOT, "archive", revision, SCHEDULER_PATH],
                              check=True, stdout=subprocess.PIPE).stdout
     archive_path = os.path.join(target, "before.tar")
