@@ -70,7 +70,7 @@ def _hex(rng: random.Random, bits: int = 256) -> str:
 
 
 def build_cluster(size: int, seed: int = 42) -> List[Dict[str, Any]]:
-    """A deterministic synthetic snapshot in the SPEC section 3 shape."""
+    """A deterministic synthetic snapshot in the shape of docs/architecture.md."""
     rng = random.Random(seed)
     targets = {size * k // TARGETS + 1 for k in range(TARGETS)}
     nodes = []

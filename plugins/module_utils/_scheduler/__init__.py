@@ -20,7 +20,7 @@ from .errors import ExpressionError, FilterStep, SchedulingError
 from .expressions import Expression, parse_expression, parse_expressions
 from .filters import COST_CONTAINERS, COST_CUSTOM, COST_LABELS, COST_NODE, COST_SELECTIVE, Check, Filter
 from .model import Node, PortBinding, Request, natural_key
-from .placement import DEFAULT_OVERCOMMIT, place, schedule, still_fits
+from .entry_points import DEFAULT_OVERCOMMIT, place, schedule, still_fits
 from .registry import (DEFAULT_FILTERS, DEFAULT_STRATEGY, filter_names, register_filter,
                        register_strategy, strategy_names, unregister_filter, unregister_strategy)
 from .resources import NO_RESOURCES_MESSAGE, fitting, no_resources, overcommit_ratio, weigh, with_overcommit

@@ -1,6 +1,6 @@
 # Copyright (c) 2026 dockyard.swarm contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Builders for node and request snapshots in the SPEC section 3 shape."""
+"""Builders for node and request snapshots in the shape of docs/architecture.md."""
 from __future__ import annotations
 
 import hashlib

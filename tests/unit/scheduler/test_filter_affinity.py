@@ -28,7 +28,7 @@ def place(*affinities):
 @pytest.mark.parametrize("affinities, expected", [
     (["container==edge_webserver"], ["node-1"]),
     (["container==" + WEB["id"]], ["node-1"]),            # full id
-    (["container==" + WEB["id"][:12]], ["node-1"]),       # 12-char short id (SPEC deviation)
+    (["container==" + WEB["id"][:12]], ["node-1"]),       # 12-char short id (a deliberate difference)
     (["container==" + WEB["id"][:4] + "*"], ["node-1"]),  # glob on the id
     (["container==db"], ["node-2"]),                      # stopped container, stored name "/db"
     (["container==cache"], ["node-3"]),                   # pending container

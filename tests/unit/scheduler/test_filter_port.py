@@ -23,7 +23,7 @@ def cluster(*bindings, state="running", network_mode="bridge", exposed=()):
     (port(80), port(80), ["free"]),
     (port(80), port(8080, 80), ["busy", "free"]),
     (port("80"), port(80), ["free"]),                                   # string host ports
-    (port(53, protocol="udp"), port(53, protocol="tcp"), ["busy", "free"]),  # protocol-aware (SPEC)
+    (port(53, protocol="udp"), port(53, protocol="tcp"), ["busy", "free"]),  # protocol-aware (a deliberate difference)
     (port(53, protocol="udp"), port(53, protocol="udp"), ["free"]),
     (port(80, host_ip="127.0.0.1"), port(80, host_ip="10.0.0.5"), ["busy", "free"]),
     (port(80, host_ip="127.0.0.1"), port(80, host_ip="127.0.0.1"), ["free"]),

@@ -20,7 +20,7 @@ def place(*whitelists):
     (["node==n1"], ["n1"]),                 # exact equality: n10 is not n1
     (["foo==n3"], ["n3"]),                  # key is ignored (classic)
     (["node==n1|n2", "node==n2|n3"], ["n2"]),  # whitelists intersect
-    (["node!=n1|n2"], ["n10", "n3"]),       # != excludes (SPEC deviation)
+    (["node!=n1|n2"], ["n10", "n3"]),       # != excludes (a deliberate difference)
     (["node==n*"], None),                   # no globs: nothing is called n*
     (["node==ID-n1"], None),                # names only, not ids
 ])

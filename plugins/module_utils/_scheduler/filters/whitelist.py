@@ -3,7 +3,7 @@
 """whitelist: whitelist:node==n1|n2 limits placement to the named nodes.
 
 Classic compared the |-separated names to the node name by plain equality and
-ignored key and operator; here != excludes the named nodes (SPEC deviation).
+ignored key and operator; here != excludes the named nodes (a deliberate difference, docs/scheduling.md).
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 """spread: the least loaded node first (lowest weight), so containers fan out.
 
 Ties: fewer containers first, then natural order of the name (classic left them to
-Go map order, i.e. random; SPEC wants a deterministic answer).
+Go map order, i.e. random; a deterministic answer is wanted here: same snapshot, same choice).
 """
 from __future__ import annotations
 
