@@ -55,7 +55,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         log_dir, SETTINGS["collections"]))
     if not args.skip_lab:
         print()
-        print("\n".join(run_lab(6 if args.quick else 30, 10 if args.quick else 50, log_dir)))
+        print("\n".join(run_lab(6 if args.quick else 30, 10 if args.quick else 50, 3 if args.quick else 10, log_dir)))
         sys.stdout.flush()
     if not args.skip_sim:
         print()

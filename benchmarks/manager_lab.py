@@ -7,10 +7,13 @@ of each pair alternating) so that load changes hit both alike, in two ways:
 
 * the docker CLI 20.10 (``/usr/bin/docker``): what a user sees, process start, ``/_ping`` and a new
   TLS connection included;
-* raw HTTP over one keep-alive TLS connection per target: the server's own cost.
+* raw HTTP over one keep-alive TLS connection per target: the server's own cost (with ``GET /_ping``, the
+  cost of one HTTP exchange, as the floor).
 
 ``run`` is ``docker run -d busybox sleep 600`` (create + start; raw: the same two calls); the direct
-runs rotate over the three engines as the manager's spread does. Containers carry a unique prefix and
+runs rotate over the three engines as the manager's spread does. ``ps`` and ``info`` run with
+``per_engine`` extra running containers on each engine (made directly, untimed), so the manager lists
+three engines' worth against one engine's. Containers carry a unique prefix and
 are removed after every round (untimed), and again at the end, directly on the engines.
 """
 from __future__ import annotations
@@ -31,7 +34,7 @@ from manager_common import API, REPO, Client, Manager, ms, percentile, table, tl
 CLI = "/usr/bin/docker"  # the 20.10 CLI
 CLI_TIMEOUT = 120
 IMAGE = "busybox:latest"
-GOALS = {"run": 1.2, "ps": 1.5, "info": None}
+GOALS = {"run": 1.2, "ps": 1.5, "info": None, "ping": None}
 
 
 def lab_env() -> Dict[str, Any]:
@@ -86,6 +89,19 @@ def remove_prefixed(engines: List[Target], prefix: str) -> int:
     return removed
 
 
+def seed(engines: List[Target], through: Target, prefix: str, per_engine: int) -> None:
+    """``per_engine`` running containers on every engine (directly, untimed), then wait until the manager lists them."""
+    for engine in engines:
+        for number in range(per_engine):
+            engine.raw_run("%s%s-%d" % (prefix, engine.label, number))
+    wanted = urllib.parse.quote(json.dumps({"name": [prefix]}))
+    deadline = time.monotonic() + 30
+    while len(through.raw.json("GET", "%s/containers/json?filters=%s" % (API, wanted))) < per_engine * len(engines):
+        if time.monotonic() > deadline:
+            raise RuntimeError("the manager does not list the %d seeded containers after 30 s" % (per_engine * len(engines)))
+        time.sleep(0.1)
+
+
 def interleaved(rounds: int, through: Any, direct: Any) -> Tuple[List[float], List[float]]:
     """``rounds`` timings of each, in pairs whose first member alternates."""
     managed: List[float] = []
@@ -107,7 +123,7 @@ def row(operation: str, client: str, managed: List[float], straight: List[float]
             "**%.2fx** (%.2fx)" % (ratio50, ratio90), goal_text, judged]
 
 
-def run_lab(run_rounds: int, read_rounds: int, log_dir: str) -> List[str]:
+def run_lab(run_rounds: int, read_rounds: int, per_engine: int, log_dir: str) -> List[str]:
     """Measure and return the markdown lines of the lab part."""
     if not os.path.exists(CLI):
         raise SystemExit("%s (docker CLI 20.10) is missing" % CLI)
@@ -140,12 +156,15 @@ def run_lab(run_rounds: int, read_rounds: int, log_dir: str) -> List[str]:
             remove_prefixed(engines, prefix)
         results[("run", "cli")] = runs["cli"]
         results[("run", "raw")] = runs["raw"]
+        seed(engines, through, prefix + "ps", per_engine)
         listed = (len(through.raw.json("GET", API + "/containers/json")), len(engines[0].raw.json("GET", API + "/containers/json")))
         for operation, args, path in (("ps", ["ps"], "/containers/json"), ("info", ["info"], "/info")):
             results[(operation, "cli")] = interleaved(read_rounds, lambda unused, a=args: through.cli(a),
                                                       lambda unused, a=args: engines[0].cli(a))
             results[(operation, "raw")] = interleaved(read_rounds, lambda unused, p=path: through.raw_get(p),
                                                       lambda unused, p=path: engines[0].raw_get(p))
+        results[("ping", "raw")] = interleaved(read_rounds, lambda unused: through.raw_get("/_ping"),
+                                               lambda unused: engines[0].raw_get("/_ping"))
     finally:
         manager.stop()
         try:
@@ -156,16 +175,17 @@ def run_lab(run_rounds: int, read_rounds: int, log_dir: str) -> List[str]:
             shutil.rmtree(config_dir, ignore_errors=True)
     load_after = os.getloadavg()
     names = {"run": "`docker run -d busybox sleep 600` (create + start)", "ps": "`docker ps` (`GET /containers/json`)",
-             "info": "`docker info` (`GET /info`)"}
+             "info": "`docker info` (`GET /info`)", "ping": "`GET /_ping` (one HTTP exchange, the floor of any call)"}
     names["ps"] += " (%d running containers on 3 engines vs %d on node-1)" % listed
     clients = {"cli": "CLI 20.10 (process, new TLS connection)", "raw": "raw HTTP (keep-alive TLS)"}
     rows = [row(names[operation], clients[client], managed, straight, GOALS[operation])
             for (operation, client), (managed, straight) in results.items()]
     lines = ["REAL: the lab's 3 TLS engines (dockerd 20.10); the manager over TLS on 127.0.0.1 (started in %.2f s). "
              "%d rounds of run, %d of ps and info, each an interleaved pair; run through the manager vs one engine "
-             "(rotating node-1..3); ps and info through the manager (3 engines) vs node-1 alone. "
+             "(rotating node-1..3); ps and info through the manager (3 engines) vs node-1 alone, with %d containers "
+             "started on each engine beforehand. "
              "Load average %.2f / %.2f / %.2f at the start, %.2f / %.2f / %.2f at the end; %s UTC." % (
-                 startup, run_rounds, read_rounds, *load_before, *load_after,
+                 startup, run_rounds, read_rounds, per_engine, *load_before, *load_after,
                  time.strftime("%Y-%m-%d %H:%M", time.gmtime(started))), ""]
     lines += table(["operation", "client", "manager p50 / p90 ms", "one engine p50 / p90 ms", "ratio p50 (p90)", "goal (p50)",
                     ""], rows)
