@@ -6,7 +6,7 @@
 # their own. Prepares everything on a fresh machine:
 #   * a root-namespace dockerd just for molecule (socket /run/dockyard-molecule.sock, data-root
 #     /var/lib/dockyard-molecule, bridge dymol0, no iptables changes beyond one NAT rule), unless one runs;
-#   * the base image local/debian-systemd:bookworm (debootstrap, TESTBED.md's recipe) and from it the
+#   * the base image local/debian-systemd:bookworm (debootstrap minbase with systemd) and from it the
 #     instance image local/dockyard-molecule:bookworm (docker.io, nginx and the roles' packages preinstalled);
 #     both stay in the data-root between runs, .deb downloads are cached in .cache/molecule;
 #   * the wheels the host agents install offline (.cache/molecule/wheels): py-consul, the Docker SDK
