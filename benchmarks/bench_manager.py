@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +34,18 @@ from bench_scheduler import machine  # noqa: E402  (one definition of the machin
 from manager_common import SETTINGS  # noqa: E402
 from manager_lab import run_lab  # noqa: E402
 from manager_sim import FULL, QUICK, run_sim  # noqa: E402
+
+
+def code_revision() -> str:
+    """The commit the manager runs from, and whether plugins/ had uncommitted changes (shared tree)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=30,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "plugins"], cwd=REPO, capture_output=True, text=True,
+                               timeout=30, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    return head + (" with uncommitted changes in plugins/" if dirty else "")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -50,9 +63,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     os.makedirs(log_dir, exist_ok=True)
     started = time.time()
     print("command: %s %s" % (os.path.relpath(sys.argv[0], REPO) if argv is None else "bench_manager.py", " ".join(sys.argv[1:])))
-    print("machine: %s; %s UTC; load average %s; logs in %s; manager from %s" % (
+    print("machine: %s; %s UTC; load average %s; logs in %s" % (
         machine(), time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)), " / ".join("%.2f" % x for x in os.getloadavg()),
-        log_dir, SETTINGS["collections"]))
+        log_dir))
+    print("manager from %s; code %s" % (SETTINGS["collections"], code_revision()))
     if not args.skip_lab:
         print()
         print("\n".join(run_lab(6 if args.quick else 30, 10 if args.quick else 50, 3 if args.quick else 10, log_dir)))
