@@ -61,3 +61,37 @@ def ansible_env(lab) -> dict[str, str]:
     if lab.get("consul"):
         env["CONSUL_HTTP_ADDR"] = lab["consul"]
     return env
+
+
+# ----------------------------------------------------------------------------------------- scheduling
+# `make test` runs the integration tests in two phases (scripts/test.sh): the modules below change what
+# every other test sees, so they run alone, after the rest (`-m exclusive`); the rest run side by side
+# in a few workers (`-m "not exclusive" -n N --dist loadgroup`), one module per worker at a time.
+EXCLUSIVE = {
+    "test_engine_snapshot": "stops node-3",
+    "test_registrator_agent": "stops and starts node-3",
+    "test_safety_engine_errors": "stops node-3",
+    "test_swarm_failures": "stops node-3",
+    "test_safety_exclusion": "needs exactly the free CPUs it counted",
+    "test_swarm_concurrency": "needs exactly the free CPUs it counted",
+    "test_swarm_discovery": "needs exactly the free CPUs of node-3",
+    "test_swarm_container": "counts reserved CPUs; publishes port 80 on node-2",
+    "test_manager_shared_cluster": "needs most of node-1's memory",
+    "test_demo": "restarts the lab's stack (router, manager) and publishes port 80 on node-2",
+    "test_lab_manager": "restarts and stops the lab's manager",
+}
+# Modules that use one shared object run in the same worker, one after the other.
+SHARED = {
+    "test_lab_registry": "private-image",  # they pull and remove the registry's private image on every engine
+    "test_manager_objects": "private-image",
+    "test_manager_clients": "private-image",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: Any, items: Any) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if module in EXCLUSIVE:
+            item.add_marker(pytest.mark.exclusive)
+        item.add_marker(pytest.mark.xdist_group(SHARED.get(module, module)))
