@@ -218,7 +218,10 @@ class Container:
 
 
 def _fast_ports(ports: List[Any]) -> Optional[Tuple[PortBinding, ...]]:
-    """Bindings already in the normal form (dicts, int host port or none, str fields), else None."""
+    """Bindings already in the normal form, else None (the checked path decides). The normal form:
+    dicts with str host_ip and protocol, host port an int (0: none, as the checked path reads it) or
+    None, container port a str without '/' or a positive int (what ``_engine.reservations.port``
+    writes; made the same text as the checked path makes it)."""
     out = []
     for entry in ports:
         if entry.__class__ is not dict:
@@ -227,12 +230,15 @@ def _fast_ports(ports: List[Any]) -> Optional[Tuple[PortBinding, ...]]:
         host_port = entry.get("host_port")
         container_port = entry.get("container_port")
         protocol = entry.get("protocol")
-        if (host_ip.__class__ is not str or container_port.__class__ is not str or protocol.__class__ is not str
-                or not protocol or "/" in container_port):
+        if container_port.__class__ is int and container_port > 0:
+            container_port = str(container_port)
+        elif container_port.__class__ is not str or "/" in container_port:
+            return None
+        if host_ip.__class__ is not str or protocol.__class__ is not str or not protocol:
             return None
         if host_port.__class__ is int and host_port > 0:
             out.append(PortBinding(host_ip, host_port, container_port, protocol.lower()))
-        elif host_port is None:
+        elif host_port is None or (host_port.__class__ is int and host_port == 0):
             out.append(PortBinding(host_ip, None, container_port, protocol.lower()))
         else:
             return None

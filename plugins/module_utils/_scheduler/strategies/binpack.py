@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, List
 
-from ..model import Node, Request, natural_key
+from ..model import Node, Request, name_order
 from ..resources import BINPACK_HEALTH_FACTOR, weigh
 from .base import Strategy
 
@@ -18,5 +18,5 @@ class BinpackStrategy(Strategy):
 
     def rank(self, request: Request, nodes: List[Node], ratio: int, seed: Any) -> List[Node]:
         weighted = weigh(request, nodes, ratio, BINPACK_HEALTH_FACTOR)
-        weighted.sort(key=lambda wn: (-wn[0], -wn[1].container_count, natural_key(wn[1].name), wn[1].id))
+        weighted.sort(key=lambda wn: (-wn[0], -wn[1].container_count, name_order(wn[1].name), wn[1].id))
         return [node for unused_weight, node in weighted]
