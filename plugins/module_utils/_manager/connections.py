@@ -9,6 +9,11 @@ request hijacked the connection it sets ``on_eof``, and an EOF then only ends th
 direction. ``HalfCloseSSLProtocol`` does the same below TLS: asyncio's SSL protocol would start
 its shutdown on a TCP EOF; for a hijacked connection it passes the EOF up and keeps writing.
 Connections that are not hijacked behave exactly as before.
+
+A client refused at the handshake (no certificate, or one from another CA, with --tlsverify) gets
+the TLS alert OpenSSL wrote for it, as an engine's client does (``remote error: tls: bad
+certificate``): asyncio's TLS protocol closes the connection without sending it, which clients
+only see as an EOF or a reset.
 """
 
 from __future__ import annotations
@@ -64,6 +69,22 @@ class HalfCloseSSLProtocol(sslproto.SSLProtocol):
     (a TLS close_notify, or a bare TCP FIN) is a half-close: the EOF goes up, writing goes on."""
 
     _skip_shutdown = False
+
+    def _on_handshake_complete(self, handshake_exc: Optional[BaseException]) -> None:
+        if handshake_exc is not None:
+            self._send_alert(handshake_exc)
+        super()._on_handshake_complete(handshake_exc)
+
+    def _send_alert(self, exc: BaseException) -> None:
+        """Write what OpenSSL queued for the peer when the handshake failed (the alert) before closing."""
+        try:
+            peer = self._transport.get_extra_info("peername") if self._transport is not None else None
+            LOG.info("TLS handshake with %s refused: %s", peer, getattr(exc, "reason", None) or exc)
+            alert = self._outgoing.read()
+            if alert and self._transport is not None and not self._transport.is_closing():
+                self._transport.write(alert)
+        except Exception:  # another asyncio implementation, or the peer already gone: close as asyncio does
+            LOG.debug("could not send the TLS alert", exc_info=True)
 
     def _hijacked_and_open(self) -> bool:
         try:
