@@ -78,7 +78,7 @@ class Creation:
             ranked = placement.choose(self.request, self.picture.scheduler_nodes(), self.cluster.settings, self.exclude)
         except SchedulingError as exc:
             raise ApiError(500, str(exc)) from None
-        engine = next(e for e in self.picture.validated_engines() if e.sched is ranked[0])
+        engine = self.picture.engine_of(ranked[0])
         pending = placement.add_pending(engine.sched, self.request, self.spec.body["Labels"])
         engine.pending.append(pending)
         if name:

@@ -11,6 +11,7 @@ Engine API's plus ``node`` (engine name, id or address).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import re
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set
@@ -22,6 +23,8 @@ SHOWN_WITHOUT_ALL = ("running", "paused", "restarting")
 STATUSES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
 EXITED = re.compile(r"^Exited \((-?\d+)\)")
 UNSPECIFIED = ("", "0.0.0.0", "::")
+EXACT_NAME = re.compile(r"^\^/([a-zA-Z0-9][a-zA-Z0-9_-]*)\$$")
+CHUNK = 2000  # records examined (or entries built) between two yields to the loop
 
 
 def _health(summary: Mapping[str, Any]) -> str:
@@ -32,12 +35,38 @@ def _health(summary: Mapping[str, Any]) -> str:
     return "none"
 
 
-def _name_ok(names: Iterable[str], pattern: str) -> bool:
-    try:
-        regex = re.compile(pattern)
-    except re.error:
-        raise ApiError(400, "Invalid filter 'name': %r is not a valid regular expression" % pattern) from None
-    return any(regex.search(name) for name in names)
+def _name_check(patterns: List[str]) -> Callable[[Any, List[str]], bool]:
+    """The ``name`` filter: each pattern compiled once per request, tried on the engine's names and on
+    ``/<node>/<name>`` (a container passes when any pattern finds any of them)."""
+    searches = []
+    for pattern in patterns:
+        try:
+            searches.append(re.compile(pattern).search)
+        except re.error:
+            raise ApiError(400, "Invalid filter 'name': %r is not a valid regular expression" % pattern) from None
+
+    def check(record: Any, unused_wanted: List[str]) -> bool:
+        names = record.summary.get("Names") or ()
+        node_form = "/%s/%s" % (record.engine.name, record.name)
+        for search in searches:
+            if search(node_form):
+                return True
+            for name in names:
+                if search(name):
+                    return True
+        return False
+
+    return check
+
+
+def exact_name(filters: Mapping[str, Any]) -> Optional[str]:
+    """The container name a ``name`` filter can only match exactly (``^/web$``), else None: then the
+    picture's name index gives the candidates instead of a scan of every container."""
+    patterns = filter_values(filters, "name")
+    if len(patterns) != 1:
+        return None
+    match = EXACT_NAME.match(patterns[0])
+    return match.group(1) if match else None
 
 
 def _networks(summary: Mapping[str, Any]) -> Set[str]:
@@ -89,8 +118,7 @@ def _ancestor(record: Any, wanted: List[str]) -> bool:
 # filter name -> check(record, wanted values); a record passes when every given filter passes
 CHECKS: Dict[str, Callable[[Any, List[str]], bool]] = {
     "id": lambda record, wanted: any(record.id.startswith(w) for w in wanted),
-    "name": lambda record, wanted: any(_name_ok(list(record.summary.get("Names") or []) +
-                                                ["/%s/%s" % (record.engine.name, record.name)], w) for w in wanted),
+    "name": lambda record, wanted: _name_check(wanted)(record, wanted),  # make_filter prepares it once
     "label": lambda record, wanted: all(label_matches(record.summary.get("Labels") or {}, w) for w in wanted),
     "status": lambda record, wanted: record.summary.get("State") in wanted,
     "exited": _exited,
@@ -115,7 +143,9 @@ def make_filter(filters: Mapping[str, Any], resolve: Callable[[str], Any]) -> Ca
             raise ApiError(400, "Invalid filter 'status=%s'" % status)
     before = [_created_of(resolve, ref, "before") for ref in filter_values(filters, "before")]
     since = [_created_of(resolve, ref, "since") for ref in filter_values(filters, "since")]
-    active = [(check, filter_values(filters, key)) for key, check in CHECKS.items() if filter_values(filters, key)]
+    prepared = {"name": _name_check}
+    active = [(prepared[key](filter_values(filters, key)) if key in prepared else check, filter_values(filters, key))
+              for key, check in CHECKS.items() if filter_values(filters, key)]
     if not active and not before and not since:
         return lambda record: True
 
@@ -150,19 +180,51 @@ def present(record: Any, engine_names: bool = False) -> Dict[str, Any]:
     return entry
 
 
-def list_containers(records: Iterable[Any], show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
-                    resolve: Callable[[str], Any], engine_names: bool = False) -> List[Dict[str, Any]]:
+def selector(show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
+             resolve: Callable[[str], Any]) -> Callable[[Any], bool]:
+    """Whether a record is listed (ApiError 400 for bad filters, before any record is looked at)."""
     keep = make_filter(filters, resolve)
     show_all = show_all or (limit is not None and limit > 0) or bool(filters.get("status") or filters.get("exited"))
-    chosen = []
-    for record in records:
+
+    def listed(record: Any) -> bool:
         if not show_all and (record.summary.get("State") not in SHOWN_WITHOUT_ALL or not record.engine.healthy):
-            continue
-        if not record.engine.health.validated:
-            continue
-        if keep(record):
-            chosen.append(record)
+            return False
+        return record.engine.health.validated and keep(record)
+
+    return listed
+
+
+def newest_first(chosen: List[Any], limit: Optional[int]) -> List[Any]:
     chosen.sort(key=lambda r: (float(r.summary.get("Created") or 0), r.id), reverse=True)
-    if limit is not None and limit > 0:
-        chosen = chosen[:limit]
+    return chosen[:limit] if limit is not None and limit > 0 else chosen
+
+
+def list_containers(records: Iterable[Any], show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
+                    resolve: Callable[[str], Any], engine_names: bool = False) -> List[Dict[str, Any]]:
+    listed = selector(show_all, limit, filters, resolve)
+    chosen = newest_first([record for record in records if listed(record)], limit)
     return [present(record, engine_names) for record in chosen]
+
+
+async def list_containers_yielding(picture: Any, show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
+                                   engine_names: bool = False) -> List[Dict[str, Any]]:
+    """``list_containers`` over a picture for the API: an exact name filter reads the name index, a scan
+    gives the loop back every ``CHUNK`` records (events and other requests go on during a list of 30,000)."""
+    listed = selector(show_all, limit, filters, picture.resolve)
+    name = exact_name(filters)
+    if name is not None:
+        records = [picture.containers[cid] for cid in sorted(picture.by_name.get(name, ())) if cid in picture.containers]
+    else:
+        records = list(picture.records())
+    chosen = []
+    for start in range(0, len(records), CHUNK):
+        if start:
+            await asyncio.sleep(0)
+        chosen.extend(record for record in records[start:start + CHUNK] if listed(record))
+    chosen = newest_first(chosen, limit)
+    entries = []
+    for start in range(0, len(chosen), CHUNK):
+        if start:
+            await asyncio.sleep(0)
+        entries.extend(present(record, engine_names) for record in chosen[start:start + CHUNK])
+    return entries

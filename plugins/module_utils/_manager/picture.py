@@ -6,7 +6,9 @@ Kept in memory and rebuilt from nothing at start (no state of its own). Engines 
 (``put_container``/``drop_container``/``replace_containers``) as they read and follow events;
 requests read it: ``docker ps`` and ``info`` without touching an engine, name resolution through
 indices (id, Swarm id, name), placement through ``scheduler_nodes`` (one node dict per validated
-engine, updated in place, so a placement costs no per-request scan of the engines).
+engine, updated in place, so a placement costs no per-request scan of the engines). Per-engine
+counts of running and paused containers are kept as containers change (``info`` reads them), and
+an engine read that brings a container back unchanged leaves its record alone (no re-typing).
 
 Everything runs on one asyncio loop: methods without ``await`` are atomic with respect to each other.
 """
@@ -30,12 +32,13 @@ TOUCHED_TTL = 300.0
 class ContainerRecord:
     """One container as the picture knows it: the engine's list entry and the scheduler's view of it."""
 
-    __slots__ = ("id", "engine", "summary", "sched", "name", "swarm_id")
+    __slots__ = ("id", "engine", "summary", "reservation", "sched", "name", "swarm_id")
 
     def __init__(self, engine: Any, summary: Dict[str, Any], reservation: Reservation) -> None:
         self.id: str = summary.get("Id", "")
         self.engine = engine
         self.summary = summary
+        self.reservation = reservation
         self.sched = container_dict(summary, reservation)
         self.name: str = container_name(summary.get("Names"))
         self.swarm_id: str = (summary.get("Labels") or {}).get(SWARM_ID_LABEL) or ""
@@ -61,6 +64,13 @@ class Picture:
         self._sorted_ids: Optional[List[str]] = None
         self._sorted_swarm_ids: Optional[List[str]] = None
         self._nodes: Optional[List[Any]] = None
+        self._engine_of: Dict[int, Any] = {}
+        # engine -> [running, paused]: what `info` shows, kept as containers change
+        self._counts: Dict[Any, List[int]] = {}
+        # engine -> (what its `info` block shows, the block, its JSON text): kept by info.py
+        self.info_blocks: Dict[Any, Tuple[Any, ...]] = {}
+        # bumped whenever an engine comes, goes or changes state (caches of cluster facts compare it)
+        self.generation = 0
         # container id -> when a request last changed it here; engine reads that began before that
         # moment are older than the picture for that container and must not overwrite it
         self.touched: Dict[str, float] = {}
@@ -75,12 +85,15 @@ class Picture:
         if engine is not None:
             for container_id in list(engine.records):
                 self.drop_container(container_id)
+            self._counts.pop(engine, None)
+            self.info_blocks.pop(engine, None)
             self.membership_changed()
         return engine
 
     def membership_changed(self) -> None:
         """An engine came, went or changed state: the scheduler's node list is rebuilt on next use."""
         self._nodes = None
+        self.generation += 1
 
     def validated_engines(self) -> List[Any]:
         return [engine for engine in self.engines.values() if engine.health.validated]
@@ -107,19 +120,37 @@ class Picture:
     def put_container(self, engine: Any, summary: Dict[str, Any], reservation: Reservation,
                       read_at: Optional[float] = None) -> Optional[ContainerRecord]:
         """Add or replace a container; ``read_at`` (monotonic time the engine read began) skips stale reads."""
-        if self.stale(summary.get("Id", ""), read_at):
-            return self.containers.get(summary.get("Id", ""))
+        container_id = summary.get("Id", "")
+        if self.stale(container_id, read_at):
+            return self.containers.get(container_id)
+        old = self.containers.get(container_id)
+        if old is not None and old.engine is engine and old.summary == summary and old.reservation == reservation:
+            return old  # a refresh that found nothing new: nothing to re-type or re-index
         record = ContainerRecord(engine, summary, reservation)
-        old = self.containers.get(record.id)
         if old is not None:
             self._unindex(old)
+            self._count(old.engine, old.summary.get("State"), -1)
         elif self._sorted_ids is not None:
             bisect.insort(self._sorted_ids, record.id)
         self.containers[record.id] = record
         engine.records[record.id] = record
         self._index(record)
+        self._count(engine, summary.get("State"), 1)
         placement.put(engine.sched, record.sched)
         return record
+
+    def _count(self, engine: Any, state: Any, sign: int) -> None:
+        if state != "running" and state != "paused":
+            return
+        counts = self._counts.get(engine)
+        if counts is None:
+            counts = self._counts[engine] = [0, 0]
+        counts[0 if state == "running" else 1] += sign
+
+    def state_counts(self, engine: Any) -> Tuple[int, int, int]:
+        """(containers, running, paused) of one engine, without a pass over its containers."""
+        running, paused = self._counts.get(engine) or (0, 0)
+        return len(engine.records), running, paused
 
     def set_state(self, record: ContainerRecord, state: str, status: Optional[str] = None) -> None:
         """What a successful start/pause/... certainly did, before the engine's own answer is read again."""
@@ -130,6 +161,8 @@ class Picture:
             text = str(summary.get("Status") or "")
             status = text + " (Paused)" if state == "paused" else text.replace(" (Paused)", "")
         summary["Status"] = status
+        self._count(record.engine, record.summary.get("State"), -1)
+        self._count(record.engine, state, 1)
         record.summary = summary
 
     def drop_container(self, container_id: str, read_at: Optional[float] = None) -> Optional[ContainerRecord]:
@@ -141,6 +174,7 @@ class Picture:
         self._unindex(record)
         self._discard_sorted(self._sorted_ids, container_id)
         record.engine.records.pop(container_id, None)
+        self._count(record.engine, record.summary.get("State"), -1)
         placement.remove(record.engine.sched, container_id)
         return record
 
@@ -259,5 +293,12 @@ class Picture:
     def scheduler_nodes(self) -> List[Any]:
         """The scheduler's Node of every validated engine (kept current in place; the list is cached)."""
         if self._nodes is None:
-            self._nodes = [engine.sched for engine in self.validated_engines()]
+            validated = self.validated_engines()
+            self._nodes = [engine.sched for engine in validated]
+            self._engine_of = {id(engine.sched): engine for engine in validated}
         return self._nodes
+
+    def engine_of(self, node: Any) -> Any:
+        """The validated engine whose scheduler node ``node`` is (a placement's answer back to its engine)."""
+        self.scheduler_nodes()
+        return self._engine_of[id(node)]

@@ -16,7 +16,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.errors import ApiError
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.events import event_time, matches
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.fanout import any_engine
-from ansible_collections.dockyard.swarm.plugins.module_utils._manager.info import build_info
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager.info import info_json
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.version import PLATFORM_NAME, SERVER_VERSION
 
 GO_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i686": "386", "ppc64le": "ppc64le", "s390x": "s390x"}
@@ -55,7 +55,8 @@ async def auth(request: Any) -> Any:
 
 
 async def info(request: Any) -> Any:
-    return json_response(build_info(cluster_of(request)))
+    web = aiohttp_module().web
+    return web.Response(body=info_json(cluster_of(request)), content_type="application/json")
 
 
 def _timestamp(value: Optional[str], name: str) -> Optional[float]:
