@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client import (
     DEFAULT_API_VERSION,
@@ -32,6 +32,7 @@ from ansible_collections.dockyard.swarm.plugins.module_utils._manager.picture im
 
 LOG = logging.getLogger("dockyard.swarm.manager.cluster")
 EXEC_MEMORY = 10000
+PING_RATE = 100.0
 
 
 class Cluster:
@@ -48,6 +49,8 @@ class Cluster:
         self.exec_engines: "collections.OrderedDict[str, str]" = collections.OrderedDict()
         self.session: Any = None
         self.tasks: List["asyncio.Task[Any]"] = []
+        self._api_version: Optional[Tuple[int, str]] = None
+        self.validations: Optional[asyncio.Semaphore] = None
 
     @property
     def engines(self) -> Dict[str, Engine]:
@@ -96,9 +99,12 @@ class Cluster:
                 self.add_engine(addr)
 
     def add_engine(self, addr: str) -> Engine:
+        if self.validations is None:
+            self.validations = asyncio.Semaphore(max(1, self.config.validation_concurrency))
         engine = Engine(addr, self.client_for(addr), self.picture, self.bus.publish,
                         failure_retry=self.config.failure_retry, refresh_min=self.config.refresh_min,
-                        refresh_max=self.config.refresh_max, on_state=self.on_engine_state)
+                        refresh_max=self.config.refresh_max, on_state=self.on_engine_state, quiet=self.quiet,
+                        ping_timeout=self.config.ping_timeout, validations=self.validations)
         self.picture.add_engine(engine)
         LOG.info("engine %s added from discovery (pending validation)", addr)
         engine.start()
@@ -115,6 +121,11 @@ class Cluster:
         if announce and was_validated:
             self.bus.publish(manager_event("engine_disconnect", engine.node_info))
 
+    def quiet(self) -> float:
+        """How long an engine may stay silent before it is pinged: ``engine_quiet``, longer in big
+        clusters so that the pings stay under PING_RATE a second in all."""
+        return max(self.config.engine_quiet, len(self.engines) / PING_RATE)
+
     def on_engine_state(self, engine: Engine, action: str) -> None:
         self.bus.publish(manager_event(action, engine.node_info))
 
@@ -123,8 +134,14 @@ class Cluster:
         return [engine for engine in self.engines.values() if engine.healthy]
 
     def api_version(self) -> str:
-        """The lowest API version among healthy engines (what every engine can serve)."""
-        return min_version(*(engine.api_version for engine in self.healthy_engines())) or DEFAULT_API_VERSION
+        """The lowest API version among healthy engines (what every engine can serve). Every response
+        carries it, so it is computed once per change of the engine set or of an engine's health
+        (an engine's API version is only negotiated while it is validated, which is such a change)."""
+        generation = self.picture.generation
+        if self._api_version is None or self._api_version[0] != generation:
+            lowest = min_version(*(engine.api_version for engine in self.healthy_engines())) or DEFAULT_API_VERSION
+            self._api_version = (generation, lowest)
+        return self._api_version[1]
 
     def min_api_version(self) -> str:
         versions = [str(engine.version.get("MinAPIVersion")) for engine in self.healthy_engines()

@@ -61,6 +61,11 @@ class ManagerConfig:
     failure_retry: int = 3
     heartbeat: float = 60.0
     request_timeout: float = 30.0
+    # an engine quiet for this long (no event, no answer) is sent a `GET /_ping` (stretched to engines/100 s:
+    # at most ~100 pings a second); a ping not answered within ping_timeout counts as a connection failure
+    engine_quiet: float = 5.0
+    ping_timeout: float = 2.0
+    validation_concurrency: int = 64  # engines validated (and fully read) at the same time
 
     @property
     def engine_options(self) -> ConnectionOptions:

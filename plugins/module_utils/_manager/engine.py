@@ -8,6 +8,10 @@ images, networks, volumes), then Healthy. The ``/events`` stream keeps the pictu
 (a container event re-reads that one container; image/network/volume events refresh that kind);
 a full refresh runs every ``refresh_min..refresh_max`` seconds to repair anything missed, sooner
 while the engine is unhealthy. Connection failures count toward health (``EngineHealth``).
+Engines send nothing when idle, so an engine that died without closing its connections (host
+gone, process frozen) would go unnoticed: one that has been quiet for ``quiet()`` seconds (no event,
+no answer) is sent a ``GET /_ping`` with a short timeout; unanswered pings count as connection
+failures, and when they make the engine Unhealthy its silent event stream is dropped and reopened.
 Reservations come from the labels this project writes, else from one inspect (cached by id).
 """
 
@@ -17,6 +21,7 @@ import asyncio
 import json
 import logging
 import random
+import socket
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
@@ -42,6 +47,9 @@ PENDING_RETRY_MAX = 30.0
 UNHEALTHY_RETRY = 5.0
 INSPECT_CONCURRENCY = 8
 COALESCE = 0.02  # seconds: a burst of events for one object becomes one re-read
+PING_RETRY = 0.5  # seconds between two pings when the last one failed
+# TCP keepalive on the event stream (idle, interval, probes): the kernel ends a stream whose peer vanished
+KEEPALIVE = (30, 10, 3)
 
 
 class Engine:
@@ -49,7 +57,9 @@ class Engine:
 
     def __init__(self, addr: str, client: AsyncEngineClient, picture: Any, publish: Callable[[Dict[str, Any]], None],
                  failure_retry: int = 3, refresh_min: float = 30.0, refresh_max: float = 60.0,
-                 on_state: Optional[Callable[["Engine", str], None]] = None) -> None:
+                 on_state: Optional[Callable[["Engine", str], None]] = None,
+                 quiet: Callable[[], float] = lambda: 5.0, ping_timeout: float = 2.0,
+                 validations: Optional[asyncio.Semaphore] = None) -> None:
         self.addr = addr
         self.client = client
         self.picture = picture
@@ -75,6 +85,11 @@ class Engine:
         self.refreshing: Dict[str, "asyncio.Task[Any]"] = {}
         self.again: Set[str] = set()
         self.stopped = False
+        self.quiet = quiet
+        self.ping_timeout = ping_timeout
+        self.validations = validations
+        self.last_heard = time.monotonic()  # the last answer or event from the engine
+        self.events_response: Any = None
 
     # --- facts ---------------------------------------------------------------------------------
     @property
@@ -117,7 +132,11 @@ class Engine:
         attempt = 0
         while not self.stopped and self.health.state == PENDING:
             try:
-                await self.validate()
+                if self.validations is not None:
+                    async with self.validations:  # bounded: 1,000 engines at once starve the loop
+                        await self.validate()
+                else:
+                    await self.validate()
             except Exception as exc:  # EngineError, or an engine answer we cannot read: stay Pending, retry
                 if not isinstance(exc, EngineError):
                     LOG.warning("engine %s: unexpected answer during validation", self.addr, exc_info=True)
@@ -129,6 +148,7 @@ class Engine:
         if self.stopped:
             return
         self.tasks.append(asyncio.ensure_future(self._events_loop()))
+        self.tasks.append(asyncio.ensure_future(self._heartbeat_loop()))
         await self._refresh_loop()
 
     async def validate(self) -> None:
@@ -149,6 +169,7 @@ class Engine:
             self._apply_info(info)
         await self.full_read()
         event = self.health.validation_complete()
+        self.last_heard = time.monotonic()
         self._set_health_fields()
         self.picture.membership_changed()
         LOG.info("engine %s (%s) is healthy: API %s, %s containers", self.name, self.addr, self.api_version,
@@ -189,9 +210,19 @@ class Engine:
         if event:
             LOG.warning("engine %s (%s) is unhealthy after %d failures: %s", self.name, self.addr, self.health.failures, exc)
             self.picture.membership_changed()
+            self._drop_event_stream()
             self._emit(event)
 
+    def _drop_event_stream(self) -> None:
+        """An engine that stopped answering may never write on its open stream again (a new process
+        after a reboot will not): close it, so the events loop reconnects and repairs when it is back."""
+        response = self.events_response
+        if response is not None:
+            self.events_response = None
+            response.close()
+
     def succeeded(self) -> None:
+        self.last_heard = time.monotonic()
         if self.health.state == PENDING:
             return
         was = self.health.indicator
@@ -323,6 +354,23 @@ class Engine:
             except Exception:  # never let one odd answer end the refresh loop
                 LOG.warning("engine %s: refresh failed", self.addr, exc_info=True)
 
+    async def _heartbeat_loop(self) -> None:
+        """Ping a healthy engine that has been quiet for ``quiet()`` seconds; a ping that is not answered
+        within ``ping_timeout`` is a connection failure (``failure_retry`` in a row: Unhealthy)."""
+        while not self.stopped:
+            wait = self.last_heard + self.quiet() - time.monotonic()
+            if wait > 0 or not self.healthy:
+                await asyncio.sleep(wait if wait > 0 else self.quiet())
+                continue
+            try:
+                await self.guarded(self.client.request("GET", "/_ping", timeout=self.ping_timeout))
+            except EngineError as exc:
+                LOG.debug("engine %s: ping failed (%d in a row): %s", self.addr, self.health.failures, exc)
+                await asyncio.sleep(PING_RETRY)
+            except Exception:  # never let one odd answer end the heartbeat
+                LOG.warning("engine %s: ping failed", self.addr, exc_info=True)
+                await asyncio.sleep(self.quiet())
+
     async def _events_loop(self) -> None:
         """Follow /events; on a broken stream back off, reconnect and repair with a full read."""
         backoff = 0
@@ -339,6 +387,8 @@ class Engine:
                 if response.status != 200:
                     raise EngineError("Engine %s: /events answered %s" % (self.addr, response.status), self.addr)
                 self.succeeded()
+                self.events_response = response
+                keep_alive(response)
                 backoff = 0
                 if not first:
                     self.wake.set()  # events were missed while disconnected: repair now
@@ -347,12 +397,16 @@ class Engine:
                     line = await response.content.readline()
                     if not line:
                         break
+                    self.last_heard = time.monotonic()
                     self._handle_line(line)
             except EngineError as exc:
                 LOG.debug("engine %s: events: %s", self.addr, exc)
-            except Exception as exc:  # a broken stream: count it, reconnect
-                self.failed(self.client.error(exc))
+            except Exception as exc:  # a broken stream: count it, reconnect (unless this side dropped it)
+                if self.events_response is response:
+                    self.failed(self.client.error(exc))
             finally:
+                if self.events_response is response:
+                    self.events_response = None
                 response.release()
             if not self.stopped:
                 backoff = min(backoff + 1, int(EVENTS_BACKOFF_MAX))
@@ -390,3 +444,16 @@ class Engine:
             self.refresh_soon("volumes", self.refresh_volumes)
         elif kind == "daemon" and action == "reload":
             self.wake.set()
+
+
+def keep_alive(response: Any) -> None:
+    """TCP keepalive on a streamed answer's connection (no cost while the peer is alive)."""
+    try:
+        sock = response.connection.transport.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        idle, interval, probes = KEEPALIVE
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, interval)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, probes)
+    except (AttributeError, OSError):  # no socket (unix, tests) or options this platform lacks
+        pass
