@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client import aiohttp_module
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.errors import EngineError
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.tls_context import server_ssl_context
+from ansible_collections.dockyard.swarm.plugins.module_utils._manager import gc_policy
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.app import build_app
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.cluster import Cluster
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.config import Listener, ManagerConfig
@@ -110,6 +111,7 @@ async def serve(config: ManagerConfig, environ: Optional[Dict[str, str]] = None)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    gc_policy.install()
     server = ManagerServer(config, environ)
     try:
         await server.start()

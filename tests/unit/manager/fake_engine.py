@@ -30,6 +30,8 @@ class FakeEngine(FakeObjects):
         self.listeners: List[asyncio.Queue] = []
         self.requests: List[str] = []
         self.down = False
+        self.answering = asyncio.Event()  # cleared: requests hang without an answer (a frozen or vanished host)
+        self.answering.set()
         self.after_create = None  # hook(engine, container) run before create answers
         self.server: Optional[TestServer] = None
         self.init_objects()
@@ -84,6 +86,7 @@ class FakeEngine(FakeObjects):
         return self
 
     async def close(self) -> None:
+        self.answering.set()
         for queue in self.listeners:
             queue.put_nowait(None)
         if self.server is not None:
@@ -92,6 +95,7 @@ class FakeEngine(FakeObjects):
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> Any:
         self.requests.append("%s %s" % (request.method, request.path))
+        await self.answering.wait()
         if self.down:
             raise web.HTTPServiceUnavailable()
         return await handler(request)
