@@ -58,14 +58,16 @@ def _network_mode(host_config: Mapping[str, Any]) -> str:
 def _local_network(body: Dict[str, Any], host_config: Dict[str, Any], engine_names: Callable[[], List[str]],
                    constraints: List[str]) -> None:
     """`--net node-1/mynet`: the network lives on node-1, so ask for that node (softly, as classic) and drop the prefix."""
-    names = set(engine_names())
     mode = str(host_config.get("NetworkMode") or "")
+    endpoints = (body.get("NetworkingConfig") or {}).get("EndpointsConfig")
+    if "/" not in mode and not (isinstance(endpoints, dict) and any("/" in str(key) for key in endpoints)):
+        return  # nothing names a node: no need for the names of ~1,000 engines
+    names = set(engine_names())
     node, sep, network = mode.partition("/")
     if sep and node in names and network:
         host_config["NetworkMode"] = network
         if not any(c.startswith("node==") and not c.startswith("node==~") for c in constraints):
             constraints.append("node==~%s" % node)
-    endpoints = (body.get("NetworkingConfig") or {}).get("EndpointsConfig")
     if isinstance(endpoints, dict):
         renamed = {}
         for key, value in endpoints.items():

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.aio_client import engine_message, is_unreachable
 from ansible_collections.dockyard.swarm.plugins.module_utils._engine.errors import EngineAPIError, EngineError
-from ansible_collections.dockyard.swarm.plugins.module_utils._engine.shapes import container_dict
+from ansible_collections.dockyard.swarm.plugins.module_utils._engine.shapes import container_dict, container_name
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager import placement
 from ansible_collections.dockyard.swarm.plugins.module_utils._manager.container_config import (
     BadRequest,
@@ -190,14 +190,21 @@ class Creation:
     async def verify(self, engine: Any, pending: Any, container_id: str) -> Optional[str]:
         """The exclusion rule; also brings the engine's containers into the picture (the new one included)."""
         read_at, entries = await engine.guarded(engine.list_now())
-        containers = [container_dict(summary, reservation) for summary, reservation in entries]
-        listed = {c["name"] for c in containers}
+        listed = {container_name(summary.get("Names")) for summary, unused in entries}
         others = [p for p in engine.pending if p is not pending and p.name not in listed]
-        fresh = placement.fresh_node(engine.sched, containers, others)
-        if not any(c["id"] == container_id for c in containers):
+        # everything but the new container, typed once: what the picture holds unchanged is not typed again
+        containers: List[Any] = []
+        for summary, reservation in entries:
+            if summary.get("Id") == container_id:
+                continue
+            known = self.picture.unchanged(engine, summary, reservation)
+            containers.append(known.typed if known is not None and known.typed is not None
+                              else container_dict(summary, reservation))
+        if len(containers) == len(entries):
             problem: Optional[str] = "the engine does not list the new container"
         else:
-            problem = placement.misfit(self.request, fresh, container_id, self.cluster.settings)
+            fresh = placement.fresh_node(engine.sched, containers, others)
+            problem = placement.misfit(self.request, fresh, None, self.cluster.settings)
         self.picture.replace_containers(engine, entries, read_at)
         self.picture.mark(container_id)  # older reads still in flight must not drop it again
         self.release(engine, pending)  # same step as the container entering the picture: no gap, no double count

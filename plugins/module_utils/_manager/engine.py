@@ -178,7 +178,10 @@ class Engine:
 
     def _apply_info(self, info: Dict[str, Any]) -> None:
         self.info = info
-        self.name = info.get("Name") or self.addr
+        name = info.get("Name") or self.addr
+        if name != self.name and self.records:
+            self.picture.names_changed()
+        self.name = name
         if "@" not in self.node_id or not self.node_id.startswith(str(info.get("ID"))):
             self.node_id = info.get("ID") or self.addr
         self.labels = engine_labels(info)
@@ -261,10 +264,15 @@ class Engine:
 
             await asyncio.gather(*(inspect(s["Id"]) for s in unknown))
         entries = []
+        records = self.records
         for summary in summaries:
             labels = summary.get("Labels") or {}
             if is_recorded(labels):
-                entries.append((summary, from_labels(labels)))
+                known = records.get(summary.get("Id"))  # same labels, same reservation: not parsed again
+                if known is not None and (known.summary.get("Labels") or {}) == labels:
+                    entries.append((summary, known.reservation))
+                else:
+                    entries.append((summary, from_labels(labels)))
             elif summary.get("Id") in self.reservations:
                 entries.append((summary, self.reservations[summary["Id"]]))
         return entries

@@ -24,6 +24,8 @@ STATUSES = ("created", "restarting", "running", "removing", "paused", "exited", 
 EXITED = re.compile(r"^Exited \((-?\d+)\)")
 UNSPECIFIED = ("", "0.0.0.0", "::")
 EXACT_NAME = re.compile(r"^\^/([a-zA-Z0-9][a-zA-Z0-9_-]*)\$$")
+# name patterns made of name characters with optional anchors: they can never match a line break
+PLAIN_NAME_PATTERN = re.compile(r"^\^?[a-zA-Z0-9_./-]+\$?$")
 CHUNK = 2000  # records examined (or entries built) between two yields to the loop
 
 
@@ -206,16 +208,29 @@ def list_containers(records: Iterable[Any], show_all: bool, limit: Optional[int]
     return [present(record, engine_names) for record in chosen]
 
 
+def _candidates(picture: Any, filters: Mapping[str, Any]) -> List[Any]:
+    """The records a ``name`` filter leaves possible (all of them without one), found through the picture's
+    name index (``^/web$``) or one regex pass over all names (plain patterns such as ``web$``), not by calling
+    the filter on every record; every candidate still goes through the whole filter."""
+    name = exact_name(filters)
+    if name is not None:
+        ids: Any = picture.by_name.get(name, ())
+    else:
+        patterns = filter_values(filters, "name")
+        if not patterns or not all(PLAIN_NAME_PATTERN.match(pattern) for pattern in patterns):
+            return list(picture.records())
+        ids = set()
+        for pattern in patterns:
+            ids |= picture.name_search(re.compile(pattern, re.MULTILINE))
+    return [picture.containers[cid] for cid in sorted(ids) if cid in picture.containers]
+
+
 async def list_containers_yielding(picture: Any, show_all: bool, limit: Optional[int], filters: Mapping[str, Any],
                                    engine_names: bool = False) -> List[Dict[str, Any]]:
     """``list_containers`` over a picture for the API: an exact name filter reads the name index, a scan
     gives the loop back every ``CHUNK`` records (events and other requests go on during a list of 30,000)."""
     listed = selector(show_all, limit, filters, picture.resolve)
-    name = exact_name(filters)
-    if name is not None:
-        records = [picture.containers[cid] for cid in sorted(picture.by_name.get(name, ())) if cid in picture.containers]
-    else:
-        records = list(picture.records())
+    records = _candidates(picture, filters)
     chosen = []
     for start in range(0, len(records), CHUNK):
         if start:

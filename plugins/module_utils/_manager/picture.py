@@ -32,7 +32,7 @@ TOUCHED_TTL = 300.0
 class ContainerRecord:
     """One container as the picture knows it: the engine's list entry and the scheduler's view of it."""
 
-    __slots__ = ("id", "engine", "summary", "reservation", "sched", "name", "swarm_id")
+    __slots__ = ("id", "engine", "summary", "reservation", "sched", "typed", "name", "swarm_id")
 
     def __init__(self, engine: Any, summary: Dict[str, Any], reservation: Reservation) -> None:
         self.id: str = summary.get("Id", "")
@@ -40,6 +40,7 @@ class ContainerRecord:
         self.summary = summary
         self.reservation = reservation
         self.sched = container_dict(summary, reservation)
+        self.typed: Any = None  # the scheduler's container, once the engine's node holds it
         self.name: str = container_name(summary.get("Names"))
         self.swarm_id: str = (summary.get("Labels") or {}).get(SWARM_ID_LABEL) or ""
 
@@ -69,6 +70,8 @@ class Picture:
         self._counts: Dict[Any, List[int]] = {}
         # engine -> (what its `info` block shows, the block, its JSON text): kept by info.py
         self.info_blocks: Dict[Any, Tuple[Any, ...]] = {}
+        # every container's names and `/<node>/<name>`, one a line, with where each line starts and whose it is
+        self._name_text: Optional[Tuple[str, List[int], List[str]]] = None
         # bumped whenever an engine comes, goes or changes state (caches of cluster facts compare it)
         self.generation = 0
         # container id -> when a request last changed it here; engine reads that began before that
@@ -123,10 +126,13 @@ class Picture:
         container_id = summary.get("Id", "")
         if self.stale(container_id, read_at):
             return self.containers.get(container_id)
-        old = self.containers.get(container_id)
-        if old is not None and old.engine is engine and old.summary == summary and old.reservation == reservation:
+        old = self.unchanged(engine, summary, reservation)
+        if old is not None:
             return old  # a refresh that found nothing new: nothing to re-type or re-index
+        old = self.containers.get(container_id)
         record = ContainerRecord(engine, summary, reservation)
+        if old is None or old.engine is not engine or old.summary.get("Names") != summary.get("Names"):
+            self._name_text = None
         if old is not None:
             self._unindex(old)
             self._count(old.engine, old.summary.get("State"), -1)
@@ -136,8 +142,15 @@ class Picture:
         engine.records[record.id] = record
         self._index(record)
         self._count(engine, summary.get("State"), 1)
-        placement.put(engine.sched, record.sched)
+        record.typed = placement.put(engine.sched, record.sched)
         return record
+
+    def unchanged(self, engine: Any, summary: Dict[str, Any], reservation: Reservation) -> Optional[ContainerRecord]:
+        """The record of this container when an engine read finds it exactly as the picture holds it."""
+        record = self.containers.get(summary.get("Id", ""))
+        if record is not None and record.engine is engine and record.summary == summary and record.reservation == reservation:
+            return record
+        return None
 
     def _count(self, engine: Any, state: Any, sign: int) -> None:
         if state != "running" and state != "paused":
@@ -171,6 +184,7 @@ class Picture:
         record = self.containers.pop(container_id, None)
         if record is None:
             return None
+        self._name_text = None
         self._unindex(record)
         self._discard_sorted(self._sorted_ids, container_id)
         record.engine.records.pop(container_id, None)
@@ -288,6 +302,29 @@ class Picture:
 
     def records(self) -> Iterator[ContainerRecord]:
         return iter(self.containers.values())
+
+    def names_changed(self) -> None:
+        """An engine was renamed: the `/<node>/<name>` forms change."""
+        self._name_text = None
+
+    def name_search(self, pattern: Any) -> Set[str]:
+        """Ids of the containers one of whose names (or `/<node>/<name>`) ``pattern`` finds: one regex pass over
+        all names, one a line, instead of a call per container. ``pattern`` must be compiled MULTILINE and unable
+        to match a line break (then ``^``/``$`` act per name and no match spans two names)."""
+        if self._name_text is None:
+            lines: List[str] = []
+            starts: List[int] = []
+            ids: List[str] = []
+            offset = 0
+            for record in self.containers.values():
+                for form in list(record.summary.get("Names") or ()) + ["/%s/%s" % (record.engine.name, record.name)]:
+                    lines.append(form)
+                    starts.append(offset)
+                    ids.append(record.id)
+                    offset += len(form) + 1
+            self._name_text = ("\n".join(lines), starts, ids)
+        text, starts, ids = self._name_text
+        return {ids[bisect.bisect_right(starts, match.start()) - 1] for match in pattern.finditer(text)}
 
     # --- scheduler -----------------------------------------------------------------------------
     def scheduler_nodes(self) -> List[Any]:

@@ -60,15 +60,17 @@ def set_images(node: Node, images: Sequence[Mapping[str, Any]]) -> None:
     node.set_images(images)
 
 
-def put(node: Node, container: Mapping[str, Any]) -> None:
-    """Add or replace a container (a snapshot-shaped dict, as ``_engine.shapes.container_dict`` makes)."""
+def put(node: Node, container: Mapping[str, Any]) -> Optional[Container]:
+    """Add or replace a container (a snapshot-shaped dict, as ``_engine.shapes.container_dict`` makes); returns
+    the scheduler's typed container, None when it could not be read (it is then left out)."""
     try:
         typed = Container.from_dict(container, node.name)
     except SchedulingError as exc:  # a container the scheduler cannot read must not stop the others
         LOG.warning("node %s: container %s ignored by the scheduler: %s", node.name, container.get("id"), exc)
         node.remove_container(str(container.get("id")))
-        return
+        return None
     node.replace_container(typed)
+    return typed
 
 
 def remove(node: Node, container_id: str) -> None:
@@ -104,18 +106,22 @@ def matching(request: Request, nodes: Sequence[Node]) -> List[Node]:
     return place(request, nodes, filters=["constraint", "whitelist"])
 
 
-def fresh_node(node: Node, containers: Sequence[Mapping[str, Any]], pending: Sequence[Container]) -> Node:
-    """``node`` as its engine lists it right now (plus reservations still being created elsewhere in this manager)."""
+def fresh_node(node: Node, containers: Sequence[Any], pending: Sequence[Container]) -> Node:
+    """``node`` as its engine lists it right now (plus reservations still being created elsewhere in this manager).
+    ``containers`` are snapshot-shaped dicts, or typed containers the picture already holds (values: shared)."""
     fresh = Node(node.id, name=node.name, addr=node.addr, labels=node.labels, cpus=node.cpus, memory=node.memory,
                  health=node.health, images=node.images)
     for container in containers:
-        put(fresh, container)
+        if isinstance(container, Container):
+            fresh.add_container(container)
+        else:
+            put(fresh, container)
     for container in pending:
         fresh.add_container(container)
     return fresh
 
 
-def misfit(request: Request, node: Node, container_id: str, settings: Settings) -> Optional[str]:
+def misfit(request: Request, node: Node, container_id: Optional[str], settings: Settings) -> Optional[str]:
     """Why ``node`` without ``container_id`` cannot hold ``request``; None when it can."""
     if not node.health:
         node = node.copy()
