@@ -66,7 +66,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     print("machine: %s; %s UTC; load average %s; logs in %s" % (
         machine(), time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)), " / ".join("%.2f" % x for x in os.getloadavg()),
         log_dir))
-    print("manager from %s; code %s" % (SETTINGS["collections"], code_revision()))
+    tree = os.path.realpath(os.path.join(SETTINGS["collections"], "ansible_collections", "dockyard", "swarm"))
+    if tree == os.path.realpath(REPO):
+        print("manager from %s; code %s" % (SETTINGS["collections"], code_revision()))
+    else:  # another tree (e.g. `git archive` of an older commit): this checkout's revision says nothing about it
+        print("manager from %s (a tree outside this checkout; benchmark code %s)" % (SETTINGS["collections"], code_revision()))
     if not args.skip_lab:
         print()
         print("\n".join(run_lab(6 if args.quick else 30, 10 if args.quick else 50, 3 if args.quick else 10, log_dir)))
