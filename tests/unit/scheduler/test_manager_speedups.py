@@ -18,7 +18,7 @@ from .helpers import container
 
 def test_name_order_sorts_like_natural_key():
     rng = random.Random(7)
-    names = ["node-%d" % rng.randint(0, 2000) for _ in range(500)] + ["alpha", "node-1a", "node-01", "10", "b2c3"]
+    names = ["node-%d" % rng.randint(0, 2000) for index in range(500)] + ["alpha", "node-1a", "node-01", "10", "b2c3"]
     assert sorted(names, key=name_order) == sorted(names, key=natural_key)
     assert name_order("node-10") is name_order("node-10")  # remembered
 
@@ -30,8 +30,8 @@ def test_ranking_equals_the_reference_order(strategy):
     nodes = []
     for number in rng.sample(range(1, 400), 120):
         count = rng.randint(0, 3)
-        node = Node("ID-%03d" % (400 - number), name="node-%d" % number, cpus=4, memory=8 << 30, health=rng.choice([100, 100, 67]),
-                    containers=[container("c-%d-%d" % (number, i), cpus=rng.choice([0, 0.5, 1])) for i in range(count)])
+        node = Node("ID-" + str(400 - number).zfill(3), name="node-" + str(number), cpus=4, memory=8 << 30, health=rng.choice([100, 100, 67]),
+                    containers=[container("c-%s-%s" % (number, i), cpus=rng.choice([0, 0.5, 1])) for i in range(count)])
         nodes.append(node)
     nodes.append(Node("ID-zz", name=nodes[0].name, cpus=4, memory=8 << 30))  # a name twice: the id decides
     request = Request({"cpus": 0.5})
