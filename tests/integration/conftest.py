@@ -88,10 +88,9 @@ SHARED = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config: Any, items: Any) -> None:
-    for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1]
-        if module in EXCLUSIVE:
-            item.add_marker(pytest.mark.exclusive)
-        item.add_marker(pytest.mark.xdist_group(SHARED.get(module, module)))
+def pytest_itemcollected(item: Any) -> None:
+    """Marks made as each test is collected, before any collection_modifyitems hook (xdist reads the groups there)."""
+    module = item.module.__name__.rsplit(".", 1)[-1]
+    if module in EXCLUSIVE:
+        item.add_marker(pytest.mark.exclusive)
+    item.add_marker(pytest.mark.xdist_group(SHARED.get(module, module)))

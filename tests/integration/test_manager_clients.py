@@ -224,7 +224,7 @@ def test_community_docker_modules_place_idempotently_through_the_manager(manager
     env.update(DYTEST_REGISTRY_PASSWORD=registry["password"], DOCKER_CONFIG=str(tmp_path / "docker-config"))
     proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)], env=env,
                           capture_output=True, text=True, timeout=600, check=False)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:] + "\nmanager log:\n" + manager["log"].read_text()[-4000:]
     found = json.loads(results.read_text())
     assert found["login"]["changed"] and found["login"]["login_result"]["Status"] == "Login Succeeded"
     assert found["pull"]["changed"] and not found["pull_again"]["changed"]
