@@ -229,6 +229,23 @@ def test_tls_refuses_clients_without_certificate_and_plain_http(manager):
     assert not answer.startswith(b"HTTP/1.1 200")
 
 
+@pytest.mark.parametrize("cli", available_clis())
+def test_cli_without_certificate_gets_the_tls_alert_as_from_an_engine(manager, cli):
+    """Both answer the handshake with an alert, which the CLI prints as `remote error: tls: ...` (not EOF/reset)."""
+    cert = manager["lab"]["tls"]["cert_path"]
+    engine = manager["lab"]["engines"][0]["addr"]
+    env = {key: value for key, value in manager["env"].items() if not key.startswith("DOCKER_TLS") and key != "DOCKER_CERT_PATH"}
+    errors = {}
+    for target in ("127.0.0.1:%d" % manager["port"], engine):
+        state = dict(manager, env=dict(env, DOCKER_HOST="tcp://" + target))
+        proc = run_cli(cli, ["--tls", "--tlscacert", cert + "/ca.pem", "version", "--format", "{{.Server.Version}}"],
+                       state, check=False, timeout=30)
+        errors[target] = proc.stderr
+        assert proc.returncode != 0, proc.stdout
+    assert all("remote error: tls" in text for text in errors.values()), errors
+    assert "TLS handshake with" in manager["log"].read_text()
+
+
 def test_docker_sdk_runs_lists_and_removes(manager, monkeypatch):
     import docker
 
