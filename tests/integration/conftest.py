@@ -94,3 +94,15 @@ def pytest_itemcollected(item: Any) -> None:
     if module in EXCLUSIVE:
         item.add_marker(pytest.mark.exclusive)
     item.add_marker(pytest.mark.xdist_group(SHARED.get(module, module)))
+
+
+@pytest.hookimpl(trylast=True)  # after xdist has rewritten the node ids of grouped tests
+def pytest_collection_modifyitems(config: Any, items: Any) -> None:
+    """Fail loudly when --dist loadgroup does not group (a pytest/xdist mismatch once made it silently spread a
+    group's modules over workers, and tests sharing the registry image raced)."""
+    if not (hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)):  # an xdist worker, loadgroup
+        return
+    ungrouped = [item.nodeid for item in items if "@" not in item.nodeid]
+    if ungrouped:
+        raise pytest.UsageError("--dist loadgroup did not group %d tests (e.g. %s): this pytest-xdist does not read "
+                                "the xdist_group marks under this pytest" % (len(ungrouped), ungrouped[0]))
