@@ -5,6 +5,7 @@ edge is allowed, and pure packages never import ansible or the front ends."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 from tests.unit.architecture.imports import PLUGINS, REPO, import_graph
 
@@ -49,3 +50,19 @@ def test_module_utils_never_import_the_front_ends():
     for path in (PLUGINS / "module_utils").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"plugins\.(modules|inventory|filter)\b", text), path
+
+
+def test_no_citation_of_documents_outside_the_repository():
+    """Specs and test-bed notes the project was designed from are not shipped; contracts live in docs/."""
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    pattern = re.compile(r"SPEC(\.md| section)|TEST" + "BED")  # split: this line must not match itself
+    offenders = []
+    for name in files:
+        if not (REPO / name).is_file():
+            continue
+        try:
+            text = (REPO / name).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        offenders += ["%s:%d" % (name, number) for number, line in enumerate(text.splitlines(), 1) if pattern.search(line)]
+    assert not offenders, offenders
